@@ -1,0 +1,85 @@
+package dev.workerloader.sandbox;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.workerloader.LogEntry;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Receives the guest's console output and keeps it in the buffer of the running
+ * invocation, up to that invocation's byte limit. Output beyond the limit is dropped and
+ * the buffer marked truncated. Called on the sandbox thread only.
+ *
+ * @author Worker Loader team
+ */
+final class LogSink implements ProxyExecutable {
+
+	private @Nullable Buffer current;
+
+	void begin(long limitBytes) {
+		this.current = new Buffer(limitBytes);
+	}
+
+	Buffer end() {
+		Buffer buffer = this.current;
+		this.current = null;
+		return (buffer != null) ? buffer : new Buffer(0);
+	}
+
+	@Override
+	public @Nullable Object execute(Value... arguments) {
+		Buffer buffer = this.current;
+		if (buffer != null && arguments.length == 2) {
+			buffer.add(arguments[0].asString(), arguments[1].asString());
+		}
+		return null;
+	}
+
+	static final class Buffer {
+
+		private static final String TRUNCATED = "[output truncated: the log size limit of this worker was reached]";
+
+		private final long limit;
+
+		private final List<LogEntry> entries = new ArrayList<>();
+
+		private long size;
+
+		private boolean truncated;
+
+		Buffer(long limit) {
+			this.limit = limit;
+		}
+
+		void add(String level, String message) {
+			if (this.truncated) {
+				return;
+			}
+			long length = message.length() + level.length();
+			if (this.size + length > this.limit) {
+				long room = this.limit - this.size - level.length();
+				if (room > 0) {
+					this.entries.add(new LogEntry(level, message.substring(0, (int) room)));
+				}
+				this.entries.add(new LogEntry("warn", TRUNCATED));
+				this.truncated = true;
+				return;
+			}
+			this.size += length;
+			this.entries.add(new LogEntry(level, message));
+		}
+
+		List<LogEntry> entries() {
+			return this.entries;
+		}
+
+		boolean truncated() {
+			return this.truncated;
+		}
+
+	}
+
+}

@@ -1,0 +1,477 @@
+package dev.workerloader.sandbox;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+import dev.workerloader.Entrypoint;
+import dev.workerloader.Invocation;
+import dev.workerloader.LogEntry;
+import dev.workerloader.QuotaKind;
+import dev.workerloader.Worker;
+import dev.workerloader.WorkerClosedException;
+import dev.workerloader.WorkerException;
+import dev.workerloader.WorkerLoadException;
+import dev.workerloader.WorkerQuotaExceededException;
+import dev.workerloader.policy.WorkerLimits;
+import dev.workerloader.policy.WorkerPolicy;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A worker: one sandbox context, its evaluated modules and its {@code env}. All guest code
+ * runs on the loader's sandbox threads through a per-worker serial executor, so one thread
+ * at a time touches the context. Host work that completes later (async bindings) is
+ * queued in the worker's inbox and run by the invocation that awaits it, on the sandbox
+ * thread.
+ *
+ * @author Worker Loader team
+ */
+final class SandboxWorker implements Worker {
+
+	private static final Runnable WAKE_UP = () -> {
+	};
+
+	private final GraalWorkerLoader loader;
+
+	private final String id;
+
+	private final WorkerPolicy policy;
+
+	private final String codeHash;
+
+	private final SandboxContext sandbox;
+
+	private final Executor serial;
+
+	private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+
+	private final AtomicInteger pendingHostCalls = new AtomicInteger();
+
+	private final AtomicReference<@Nullable Kill> kill = new AtomicReference<>();
+
+	private final long createdNanos = System.nanoTime();
+
+	private final AtomicLong invocations = new AtomicLong();
+
+	private volatile @Nullable String lastOutcome;
+
+	private volatile boolean closed;
+
+	private @Nullable Value namespace;
+
+	private @Nullable Value env;
+
+	private @Nullable Runnable onClose;
+
+	SandboxWorker(GraalWorkerLoader loader, String id, WorkerPolicy policy, String codeHash, SandboxContext sandbox,
+			Executor serial) {
+		this.loader = loader;
+		this.id = id;
+		this.policy = policy;
+		this.codeHash = codeHash;
+		this.sandbox = sandbox;
+		this.serial = serial;
+	}
+
+	@Override
+	public String id() {
+		return this.id;
+	}
+
+	@Override
+	public String policy() {
+		return this.policy.name();
+	}
+
+	String codeHash() {
+		return this.codeHash;
+	}
+
+	WorkerLimits limits() {
+		return this.policy.limits();
+	}
+
+	Duration age() {
+		return Duration.ofNanos(System.nanoTime() - this.createdNanos);
+	}
+
+	long invocationCount() {
+		return this.invocations.get();
+	}
+
+	@Nullable String lastOutcome() {
+		return this.lastOutcome;
+	}
+
+	void onClose(Runnable onClose) {
+		this.onClose = onClose;
+	}
+
+	/**
+	 * Mounts the modules, builds {@code env} and evaluates the main module, on a sandbox
+	 * thread, under the worker's quotas. Blocks until done.
+	 */
+	void start(Map<String, String> modules, Source mainSource, String envJson, String bindingsJson,
+			BindingHost bindingHost) {
+		this.sandbox.fileSystem.mount(modules);
+		try {
+			submit(() -> {
+				Value runtime = this.sandbox.runtime;
+				this.env = runtime.invokeMember("makeEnv", envJson, bindingsJson, bindingHost, this.id,
+						this.policy.name());
+				Watchdog.Watch watch = this.loader.watchdog().start(this, limits());
+				this.sandbox.logSink.begin(limits().logSize());
+				try {
+					this.namespace = this.sandbox.context.eval(mainSource);
+				}
+				catch (PolyglotException ex) {
+					throw translate(ex, watch, true);
+				}
+				finally {
+					watch.stop();
+					this.sandbox.logSink.end();
+				}
+				return null;
+			}).join();
+		}
+		catch (CompletionException ex) {
+			close();
+			throw unwrap(ex);
+		}
+		catch (RuntimeException ex) {
+			close();
+			throw ex;
+		}
+	}
+
+	@Override
+	public Entrypoint getEntrypoint(String name, Map<String, ?> props) {
+		return new SandboxEntrypoint(this, name, this.loader.codec().toJson(props));
+	}
+
+	@Override
+	public <T> T getEntrypoint(String name, Class<T> type) {
+		return TypedEntrypoint.create(getEntrypoint(name, Map.of()), type, this.loader.codec());
+	}
+
+	CompletableFuture<Invocation> invokeAsync(String exportName, String method, @Nullable Object param,
+			String propsJson) {
+		String paramJson = (param != null) ? this.loader.codec().toJson(param) : null;
+		return submit(() -> invoke(exportName, method, paramJson, propsJson));
+	}
+
+	private <T> CompletableFuture<T> submit(Supplier<T> task) {
+		if (this.closed) {
+			return CompletableFuture.failedFuture(closedException());
+		}
+		CompletableFuture<T> result = new CompletableFuture<>();
+		try {
+			this.serial.execute(() -> {
+				try {
+					result.complete(task.get());
+				}
+				catch (Throwable ex) {
+					result.completeExceptionally(ex);
+				}
+			});
+		}
+		catch (RuntimeException ex) {
+			result.completeExceptionally(new WorkerClosedException(this.id,
+					"Worker '" + this.id + "' could not be scheduled: the loader is shut down"));
+		}
+		return result;
+	}
+
+	private Invocation invoke(String exportName, String method, @Nullable String paramJson, String propsJson) {
+		if (this.closed) {
+			throw closedException();
+		}
+		this.invocations.incrementAndGet();
+		WorkerLimits limits = limits();
+		this.sandbox.logSink.begin(limits.logSize());
+		Settlement settlement = new Settlement();
+		Watchdog.Watch watch = this.loader.watchdog().start(this, limits);
+		try {
+			String status = this.sandbox.runtime
+				.invokeMember("invoke", this.namespace, exportName, method, paramJson, this.env, propsJson, settlement)
+				.asString();
+			if ("no-export".equals(status)) {
+				throw new WorkerLoadException(this.id, "Worker '" + this.id + "' has no export '" + exportName
+						+ "': its main module exports " + exportNames() + ". Export it, or call one of those.");
+			}
+			if ("no-method".equals(status)) {
+				throw new WorkerLoadException(this.id, "Worker '" + this.id + "' export '" + exportName
+						+ "' has no method '" + method + "'. Define it as a method of that export, e.g."
+						+ " export default { async " + method + "(param, env, ctx) { ... } }.");
+			}
+			awaitSettlement(settlement, method);
+			if (!settlement.ok) {
+				throw new WorkerException(this.id, settlement.errorName, GuestErrors.clip(settlement.errorMessage),
+						GuestErrors.cleanStack(settlement.errorStack));
+			}
+			String json = settlement.json;
+			long outputBytes = (json != null) ? json.length() : 0;
+			if (outputBytes > limits.output()) {
+				kill(QuotaKind.OUTPUT, limits.output(), outputBytes);
+				throw quotaException(this.kill.get());
+			}
+			Object value = this.loader.codec().fromJson(json);
+			LogSink.Buffer logs = this.sandbox.logSink.end();
+			this.lastOutcome = "success";
+			return new Invocation(value, logs.entries(), logs.truncated(), Duration.ofNanos(watch.cpuTime()),
+					Duration.ofNanos(watch.wallTime()), watch.allocated());
+		}
+		catch (PolyglotException ex) {
+			throw withLogs(translate(ex, watch, false));
+		}
+		catch (WorkerException ex) {
+			throw withLogs(ex);
+		}
+		catch (IllegalStateException ex) {
+			// The context was closed under us (close() or a kill while waiting).
+			Kill killed = this.kill.get();
+			throw withLogs((killed != null) ? quotaException(killed) : closedException());
+		}
+		finally {
+			watch.stop();
+		}
+	}
+
+	private WorkerException withLogs(WorkerException ex) {
+		List<LogEntry> logs = this.sandbox.logSink.end().entries();
+		this.lastOutcome = outcomeOf(ex);
+		return logs.isEmpty() ? ex : ex.withLogs(logs);
+	}
+
+	private static String outcomeOf(WorkerException ex) {
+		if (ex instanceof WorkerQuotaExceededException) {
+			return "quota_exceeded";
+		}
+		if (ex instanceof WorkerClosedException) {
+			return "closed";
+		}
+		if (ex instanceof WorkerLoadException) {
+			return "load_error";
+		}
+		return "guest_error";
+	}
+
+	private void awaitSettlement(Settlement settlement, String method) {
+		while (!settlement.done) {
+			checkKilled();
+			Runnable task = this.inbox.poll();
+			if (task == null) {
+				if (this.pendingHostCalls.get() == 0 && this.inbox.isEmpty()) {
+					throw new WorkerException(this.id, "Error", "The Promise returned by '" + method
+							+ "' can never settle: it awaits something no host call or timer will complete",
+							"");
+				}
+				try {
+					task = this.inbox.poll(limits().wallTime().toNanos(), TimeUnit.NANOSECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw closedException();
+				}
+				if (task == null) {
+					continue;
+				}
+			}
+			checkKilled();
+			task.run();
+		}
+	}
+
+	private void checkKilled() {
+		Kill killed = this.kill.get();
+		if (killed != null) {
+			throw quotaException(killed);
+		}
+		if (this.closed) {
+			throw closedException();
+		}
+	}
+
+	/**
+	 * Runs {@code task} later on this worker's sandbox thread, inside the invocation that
+	 * awaits it. Called from any thread when host work completes.
+	 */
+	void post(Runnable task) {
+		this.inbox.add(task);
+	}
+
+	void hostCallStarted() {
+		this.pendingHostCalls.incrementAndGet();
+	}
+
+	void hostCallFinished() {
+		this.pendingHostCalls.decrementAndGet();
+	}
+
+	Value runtime() {
+		return this.sandbox.runtime;
+	}
+
+	private WorkerException translate(PolyglotException ex, Watchdog.Watch watch, boolean loading) {
+		Kill killed = this.kill.get();
+		if (killed != null) {
+			return quotaException(killed);
+		}
+		if (ex.isResourceExhausted() && this.sandbox.statementLimit > 0
+				&& String.valueOf(ex.getMessage()).contains("Statement count limit")) {
+			Kill statements = new Kill(QuotaKind.STATEMENTS, this.sandbox.statementLimit, this.sandbox.statementLimit);
+			kill(statements.kind, statements.limit, statements.used);
+			return quotaException(statements);
+		}
+		if (ex.isResourceExhausted()) {
+			// The JVM ran out of memory inside the guest: treat it as the memory quota.
+			long allocated = watch.allocated();
+			kill(QuotaKind.MEMORY, limits().memory(), allocated);
+			return quotaException(this.kill.get());
+		}
+		if (ex.isCancelled() || ex.isInterrupted() || this.closed) {
+			return closedException();
+		}
+		if (loading) {
+			return GuestErrors.loadFailure(this.id, ex);
+		}
+		if (ex.isHostException()) {
+			this.loader.logHostFailure(this.id, ex.asHostException());
+			return new WorkerException(this.id, "Error", "A host call failed", "");
+		}
+		String message = GuestErrors.clip(String.valueOf(ex.getMessage()));
+		return new WorkerException(this.id, "InternalError", message, "");
+	}
+
+	private WorkerQuotaExceededException quotaException(@Nullable Kill killed) {
+		Kill k = (killed != null) ? killed : new Kill(QuotaKind.WALL_TIME, 0, 0);
+		return new WorkerQuotaExceededException(this.id, this.policy.name(), k.kind, k.limit, k.used,
+				QuotaProperties.propertyFor(this.policy.name(), k.kind));
+	}
+
+	private WorkerClosedException closedException() {
+		Kill killed = this.kill.get();
+		if (killed != null) {
+			return new WorkerClosedException(this.id, "Worker '" + this.id + "' was stopped after exceeding its "
+					+ killed.kind + " quota; load it again");
+		}
+		return new WorkerClosedException(this.id, "Worker '" + this.id + "' is closed; load it again to call it");
+	}
+
+	/**
+	 * Stops the worker because it exceeded a quota. Safe to call from any thread; the
+	 * first kill wins.
+	 */
+	void kill(QuotaKind kind, long limit, long used) {
+		if (this.kill.compareAndSet(null, new Kill(kind, limit, used))) {
+			this.loader.quotaKilled(this, kind);
+			close();
+		}
+	}
+
+	@Nullable QuotaKind killedBy() {
+		Kill killed = this.kill.get();
+		return (killed != null) ? killed.kind : null;
+	}
+
+	@Override
+	public boolean isClosed() {
+		return this.closed;
+	}
+
+	@Override
+	public void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		this.sandbox.close();
+		this.inbox.add(WAKE_UP);
+		Runnable callback = this.onClose;
+		if (callback != null) {
+			callback.run();
+		}
+		this.loader.workerClosed(this);
+	}
+
+	private String exportNames() {
+		try {
+			Value ns = this.namespace;
+			return (ns != null) ? this.sandbox.runtime.invokeMember("exportNames", ns).asString() : "[]";
+		}
+		catch (PolyglotException ex) {
+			return "(unknown)";
+		}
+	}
+
+	WorkerException unwrap(CompletionException ex) {
+		Throwable cause = ex.getCause();
+		if (cause instanceof WorkerException workerException) {
+			return workerException;
+		}
+		if (cause instanceof RuntimeException runtime) {
+			throw runtime;
+		}
+		throw ex;
+	}
+
+	@Override
+	public String toString() {
+		return "Worker[id=" + this.id + ", policy=" + this.policy.name() + (this.closed ? ", closed" : "") + "]";
+	}
+
+	private record Kill(QuotaKind kind, long limit, long used) {
+	}
+
+	/**
+	 * Receives the outcome of an invocation from the guest runtime: {@code (true, json)}
+	 * or {@code (false, name, message, stack)}.
+	 */
+	private static final class Settlement implements ProxyExecutable {
+
+		boolean done;
+
+		boolean ok;
+
+		@Nullable String json;
+
+		String errorName = "Error";
+
+		String errorMessage = "";
+
+		String errorStack = "";
+
+		@Override
+		public @Nullable Object execute(Value... arguments) {
+			if (this.done) {
+				return null;
+			}
+			this.done = true;
+			this.ok = arguments[0].asBoolean();
+			if (this.ok) {
+				this.json = arguments[1].isNull() ? null : arguments[1].asString();
+			}
+			else {
+				this.errorName = arguments[1].asString();
+				this.errorMessage = arguments[2].asString();
+				this.errorStack = arguments[3].asString();
+			}
+			return null;
+		}
+
+	}
+
+}

@@ -1,0 +1,54 @@
+package dev.workerloader.sandbox;
+
+import java.lang.reflect.Type;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Converts values crossing the sandbox boundary. Everything crosses as JSON text, which
+ * makes every crossing a deep copy: no Java object ever reaches the guest, and guest
+ * objects come back as plain maps, lists, strings, numbers and booleans.
+ *
+ * @author Worker Loader team
+ */
+final class ValueCodec {
+
+	private final JsonMapper mapper;
+
+	ValueCodec(JsonMapper mapper) {
+		this.mapper = mapper;
+	}
+
+	String toJson(@Nullable Object value) {
+		return this.mapper.writeValueAsString(value);
+	}
+
+	@Nullable Object fromJson(@Nullable String json) {
+		if (json == null) {
+			return null;
+		}
+		return this.mapper.readValue(json, Object.class);
+	}
+
+	JsonNode readTree(String json) throws JacksonException {
+		return this.mapper.readTree(json);
+	}
+
+	@Nullable Object convert(@Nullable Object value, Type type) {
+		JavaType javaType = this.mapper.getTypeFactory().constructType(type);
+		if (value == null) {
+			return null;
+		}
+		return this.mapper.convertValue(value, javaType);
+	}
+
+	@Nullable Object convert(JsonNode node, Type type) {
+		JavaType javaType = this.mapper.getTypeFactory().constructType(type);
+		return this.mapper.treeToValue(node, javaType);
+	}
+
+}

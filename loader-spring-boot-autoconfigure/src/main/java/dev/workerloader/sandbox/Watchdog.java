@@ -1,0 +1,185 @@
+package dev.workerloader.sandbox;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+
+import dev.workerloader.QuotaKind;
+import dev.workerloader.policy.WorkerLimits;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Enforces the per-invocation quotas that GraalJS community does not: CPU time (thread
+ * CPU time), wall time and allocated bytes. One daemon thread polls every running
+ * invocation at a fixed interval and stops a worker that exceeds a limit by cancelling
+ * its context, which ends tight loops, microtask loops, regular expressions and long
+ * built-ins alike.
+ *
+ * @author Worker Loader team
+ */
+final class Watchdog implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(Watchdog.class);
+
+	private final com.sun.management.ThreadMXBean threads;
+
+	private final Set<Watch> running = ConcurrentHashMap.newKeySet();
+
+	private final long intervalNanos;
+
+	private final Thread thread;
+
+	private volatile boolean stopped;
+
+	Watchdog(Duration interval) {
+		this.threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+		if (!this.threads.isThreadCpuTimeEnabled()) {
+			this.threads.setThreadCpuTimeEnabled(true);
+		}
+		if (!this.threads.isThreadAllocatedMemoryEnabled()) {
+			this.threads.setThreadAllocatedMemoryEnabled(true);
+		}
+		this.intervalNanos = interval.toNanos();
+		this.thread = new Thread(this::run, "worker-loader-watchdog");
+		this.thread.setDaemon(true);
+		this.thread.setPriority(Thread.MAX_PRIORITY);
+		this.thread.start();
+	}
+
+	/**
+	 * Starts watching the calling thread, which is about to run guest code for
+	 * {@code worker}.
+	 * @param worker the worker
+	 * @param limits the limits of the invocation
+	 * @return the watch, to stop when the invocation ends
+	 */
+	@SuppressWarnings("deprecation") // Thread.getId(): threadId() needs Java 19
+	Watch start(SandboxWorker worker, WorkerLimits limits) {
+		Thread current = Thread.currentThread();
+		long id = current.getId();
+		Watch watch = new Watch(this, worker, limits, id, this.threads.getThreadCpuTime(id),
+				this.threads.getThreadAllocatedBytes(id), System.nanoTime());
+		this.running.add(watch);
+		return watch;
+	}
+
+	int runningCount() {
+		return this.running.size();
+	}
+
+	/**
+	 * Returns the watch of the invocation that allocated the most so far, for the heap
+	 * guard.
+	 * @return the largest allocator, or {@code null}
+	 */
+	Watch largestAllocator() {
+		Watch largest = null;
+		long most = -1;
+		for (Watch watch : this.running) {
+			long allocated = watch.allocated();
+			if (allocated > most) {
+				most = allocated;
+				largest = watch;
+			}
+		}
+		return largest;
+	}
+
+	private void run() {
+		while (!this.stopped) {
+			LockSupport.parkNanos(this.intervalNanos);
+			for (Watch watch : this.running) {
+				try {
+					check(watch);
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Watchdog failed to check a worker invocation", ex);
+				}
+			}
+		}
+	}
+
+	private void check(Watch watch) {
+		if (watch.done) {
+			return;
+		}
+		WorkerLimits limits = watch.limits;
+		long wall = System.nanoTime() - watch.wallStart;
+		if (wall > limits.wallTime().toNanos()) {
+			watch.worker.kill(QuotaKind.WALL_TIME, limits.wallTime().toNanos(), wall);
+			return;
+		}
+		long cpu = watch.cpuTime();
+		if (cpu > limits.cpuTime().toNanos()) {
+			watch.worker.kill(QuotaKind.CPU_TIME, limits.cpuTime().toNanos(), cpu);
+			return;
+		}
+		long allocated = watch.allocated();
+		if (allocated > limits.memory()) {
+			watch.worker.kill(QuotaKind.MEMORY, limits.memory(), allocated);
+		}
+	}
+
+	@Override
+	public void close() {
+		this.stopped = true;
+		LockSupport.unpark(this.thread);
+	}
+
+	/**
+	 * One invocation being watched.
+	 */
+	static final class Watch {
+
+		private final Watchdog watchdog;
+
+		final SandboxWorker worker;
+
+		final WorkerLimits limits;
+
+		private final long threadId;
+
+		private final long cpuStart;
+
+		private final long allocStart;
+
+		final long wallStart;
+
+		volatile boolean done;
+
+		Watch(Watchdog watchdog, SandboxWorker worker, WorkerLimits limits, long threadId, long cpuStart,
+				long allocStart, long wallStart) {
+			this.watchdog = watchdog;
+			this.worker = worker;
+			this.limits = limits;
+			this.threadId = threadId;
+			this.cpuStart = cpuStart;
+			this.allocStart = allocStart;
+			this.wallStart = wallStart;
+		}
+
+		long cpuTime() {
+			long now = this.watchdog.threads.getThreadCpuTime(this.threadId);
+			return (now < 0) ? 0 : now - this.cpuStart;
+		}
+
+		long allocated() {
+			long now = this.watchdog.threads.getThreadAllocatedBytes(this.threadId);
+			return (now < 0) ? 0 : now - this.allocStart;
+		}
+
+		long wallTime() {
+			return System.nanoTime() - this.wallStart;
+		}
+
+		void stop() {
+			this.done = true;
+			this.watchdog.running.remove(this);
+		}
+
+	}
+
+}
