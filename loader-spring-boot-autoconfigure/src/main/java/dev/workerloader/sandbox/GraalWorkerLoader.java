@@ -578,7 +578,53 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 
 		private long sourceCacheSize = 1024;
 
+		private int poolMin = 2;
+
+		private int poolMax = 64;
+
+		private double heapGuardThreshold = 0.85;
+
 		private Builder() {
+		}
+
+		/**
+		 * Sets the smallest number of pre-initialized contexts the warm pool keeps ready.
+		 * @param min the minimum, 0 to disable the pool
+		 * @return this builder
+		 */
+		public Builder poolMin(int min) {
+			if (min < 0) {
+				throw new IllegalArgumentException("'poolMin' must not be negative, but was " + min);
+			}
+			this.poolMin = min;
+			return this;
+		}
+
+		/**
+		 * Sets the largest number of pre-initialized contexts the warm pool keeps ready.
+		 * @param max the maximum
+		 * @return this builder
+		 */
+		public Builder poolMax(int max) {
+			if (max < 0) {
+				throw new IllegalArgumentException("'poolMax' must not be negative, but was " + max);
+			}
+			this.poolMax = max;
+			return this;
+		}
+
+		/**
+		 * Sets the fraction of the maximum heap that, when still in use after a garbage
+		 * collection, makes the heap guard stop the worker allocating the most.
+		 * @param threshold a fraction between 0.1 and 0.99
+		 * @return this builder
+		 */
+		public Builder heapGuardThreshold(double threshold) {
+			if (threshold < 0.1 || threshold > 0.99) {
+				throw new IllegalArgumentException("'heapGuardThreshold' must be between 0.1 and 0.99, but was " + threshold);
+			}
+			this.heapGuardThreshold = threshold;
+			return this;
 		}
 
 		/**
