@@ -4,6 +4,7 @@ import java.lang.reflect.Type;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -34,8 +35,14 @@ final class ValueCodec {
 		return this.mapper.readValue(json, Object.class);
 	}
 
+	/**
+	 * Reads one complete JSON document: trailing content after it is an error, so that a
+	 * "JSON module" cannot smuggle code after a valid value.
+	 */
 	JsonNode readTree(String json) throws JacksonException {
-		return this.mapper.readTree(json);
+		return this.mapper.readerFor(JsonNode.class)
+			.with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+			.readValue(json);
 	}
 
 	@Nullable Object convert(@Nullable Object value, Type type) {
