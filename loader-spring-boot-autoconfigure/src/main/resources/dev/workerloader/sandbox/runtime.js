@@ -51,6 +51,8 @@
 			hostLog(target, apply(arrayJoin, apply(arrayMap, args, [format]), [' ']));
 		};
 	}
+	// GraalJS-specific global: runtime version details a guest has no use for.
+	delete globalThis.Graal;
 	defineProperty(globalThis, 'console', { value: freeze(console), writable: true, configurable: true, enumerable: false });
 
 	function describeError(error) {
