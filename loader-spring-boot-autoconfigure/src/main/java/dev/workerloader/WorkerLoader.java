@@ -1,6 +1,11 @@
 package dev.workerloader;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Loads untrusted JavaScript into isolated sandboxes, modelled on Cloudflare's Dynamic
@@ -43,5 +48,55 @@ public interface WorkerLoader {
 	 * @return whether a worker was kept under that id
 	 */
 	boolean evict(String id);
+
+
+	/**
+	 * Runs code as a language model wrote it, in a fresh sandbox, and reports everything
+	 * about the run instead of throwing: see {@link CodeNormalizer} for the shapes
+	 * understood. The worker runs under the {@code default} policy without bindings.
+	 * @param code the model's output
+	 * @param param the parameter, deep-copied into the sandbox
+	 * @return the result, with the value or the error
+	 */
+	default RunResult run(String code, @Nullable Object param) {
+		return run(code, param, (builder) -> {
+		});
+	}
+
+	/**
+	 * Runs code as a language model wrote it, in a fresh sandbox, with the bindings and
+	 * policy the customizer sets, and reports everything about the run instead of
+	 * throwing.
+	 * @param code the model's output
+	 * @param param the parameter, deep-copied into the sandbox
+	 * @param customizer sets env, policy, name or client id on the worker's code
+	 * @return the result, with the value or the error
+	 */
+	default RunResult run(String code, @Nullable Object param, Consumer<WorkerCode.Builder> customizer) {
+		long start = System.nanoTime();
+		Duration loadTime = Duration.ZERO;
+		try {
+			CodeNormalizer.NormalizedCode normalized = new CodeNormalizer().normalize(code);
+			WorkerCode.Builder builder = WorkerCode.builder().module(WorkerCode.DEFAULT_MAIN_MODULE, normalized.source());
+			customizer.accept(builder);
+			try (Worker worker = load(builder.build())) {
+				loadTime = Duration.ofNanos(System.nanoTime() - start);
+				Invocation invocation = worker.getEntrypoint().invoke(normalized.method(), param);
+				return new RunResult(invocation.value(), invocation.logs(), invocation.logsTruncated(), null, null,
+						loadTime, invocation.cpuTime(), invocation.wallTime());
+			}
+		}
+		catch (WorkerException ex) {
+			if (loadTime.isZero()) {
+				loadTime = Duration.ofNanos(System.nanoTime() - start);
+			}
+			QuotaKind quota = (ex instanceof WorkerQuotaExceededException exceeded) ? exceeded.kind() : null;
+			String message = (ex.getClass() == WorkerException.class) ? ex.getGuestMessage() : ex.getMessage();
+			List<LogEntry> logs = ex.getLogs();
+			return new RunResult(null, logs, false, new RunResult.Error(ex.getName(), String.valueOf(message),
+					ex.getGuestStack()), quota, loadTime, Duration.ZERO,
+					Duration.ofNanos(System.nanoTime() - start).minus(loadTime));
+		}
+	}
 
 }
