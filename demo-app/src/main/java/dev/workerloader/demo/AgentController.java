@@ -1,23 +1,23 @@
 package dev.workerloader.demo;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
-import dev.workerloader.Invocation;
-import dev.workerloader.Worker;
-import dev.workerloader.WorkerCode;
-import dev.workerloader.WorkerException;
+import dev.workerloader.RunResult;
 import dev.workerloader.WorkerLoader;
-import dev.workerloader.WorkerQuotaExceededException;
+import dev.workerloader.binding.BindingProvider;
+import dev.workerloader.codemode.TypeScriptDeclarations;
+import dev.workerloader.policy.PolicyResolver;
+import dev.workerloader.policy.WorkerPolicy;
+import org.jspecify.annotations.Nullable;
 
-import org.springframework.http.ResponseEntity;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Runs an agent's code in a fresh sandbox per request.
+ * Runs agent code in a fresh sandbox per request (Code Mode), and tells agents the API
+ * they may write against.
  *
  * @author Worker Loader team
  */
@@ -25,39 +25,43 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/agents")
 class AgentController {
 
+	static final String POLICY = "demo";
+
 	private final WorkerLoader loader;
 
-	AgentController(WorkerLoader loader) {
+	private final TypeScriptDeclarations declarations;
+
+	private final WorkerPolicy policy;
+
+	AgentController(WorkerLoader loader, PolicyResolver policies, BindingProvider bindings) {
 		this.loader = loader;
+		this.declarations = new TypeScriptDeclarations(bindings);
+		WorkerPolicy demo = policies.find(POLICY);
+		if (demo == null) {
+			throw new IllegalStateException("The demo needs policy '" + POLICY + "' in application.yml");
+		}
+		this.policy = demo;
 	}
 
+	/**
+	 * Runs the code as the model wrote it and returns everything about the run: value,
+	 * logs, error, quota and durations.
+	 */
 	@PostMapping("/run")
-	ResponseEntity<Map<String, Object>> run(@RequestBody RunRequest request) {
-		WorkerCode code = WorkerCode.builder()
-			.module("agent.js", request.code())
-			.env("CHAT_ROOM")
-			.policy("demo")
-			.build();
-		Map<String, Object> body = new LinkedHashMap<>();
-		try (Worker worker = this.loader.load(code)) {
-			Invocation invocation = worker.getEntrypoint().invoke("myAgent", request.param());
-			body.put("value", invocation.value());
-			body.put("logs", invocation.logs());
-			body.put("cpuMillis", invocation.cpuTime().toMillis());
-			body.put("wallMillis", invocation.wallTime().toMillis());
-			return ResponseEntity.ok(body);
-		}
-		catch (WorkerException ex) {
-			body.put("error", Map.of("name", ex.getName(), "message", ex.getMessage(), "stack", ex.getGuestStack()));
-			body.put("logs", ex.getLogs());
-			if (ex instanceof WorkerQuotaExceededException quota) {
-				body.put("quota", quota.kind());
-			}
-			return ResponseEntity.unprocessableEntity().body(body);
-		}
+	RunResult run(@RequestBody RunRequest request) {
+		return this.loader.run(request.code(), request.param(),
+				(code) -> code.env("CHAT_ROOM").policy(POLICY).clientId("playground"));
 	}
 
-	record RunRequest(String code, Object param) {
+	/**
+	 * The TypeScript declarations of the API an agent may call.
+	 */
+	@GetMapping(path = "/types", produces = MediaType.TEXT_PLAIN_VALUE)
+	String types() {
+		return this.declarations.render(this.policy);
+	}
+
+	record RunRequest(String code, @Nullable Object param) {
 	}
 
 }
