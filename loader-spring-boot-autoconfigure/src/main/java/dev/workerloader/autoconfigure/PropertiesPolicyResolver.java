@@ -169,7 +169,7 @@ final class PropertiesPolicyResolver implements PolicyResolver, SmartInitializin
 			Function<T, Boolean> isPositive) {
 		if (value != null && !isPositive.apply(value)) {
 			throw new InvalidConfigurationPropertyValueException(key(policy, "limits." + limit), value,
-					"The " + limit.replace('-', ' ') + " limit must be positive.");
+					"The " + limit.replace("cpu-", "CPU ").replace('-', ' ') + " limit must be positive.");
 		}
 	}
 
