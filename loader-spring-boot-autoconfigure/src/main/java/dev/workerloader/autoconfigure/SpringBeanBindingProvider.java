@@ -121,15 +121,16 @@ final class SpringBeanBindingProvider implements BindingProvider, SmartInitializ
 				continue;
 			}
 			if (!IDENTIFIER.matcher(registration.name).matches()) {
-				throw new IllegalStateException("Bean '" + beanName + "' is annotated @WorkerBinding(\""
-						+ registration.name + "\"), which is not a JavaScript identifier; workers read it as env.NAME,"
-						+ " so use letters, digits, '_' and '$' such as 'CHAT_ROOM'.");
+				throw new InvalidWorkerBindingException(beanName, registration.name, "Bean '" + beanName
+						+ "' is annotated @WorkerBinding(\"" + registration.name
+						+ "\"), which is not a JavaScript identifier: workers read bindings as env.NAME.",
+						"Name the binding with letters, digits, '_' and '$', such as @WorkerBinding(\"CHAT_ROOM\").");
 			}
 			Registration previous = result.putIfAbsent(registration.name, registration);
 			if (previous != null) {
-				throw new IllegalStateException("Beans '" + previous.beanName + "' and '" + beanName
-						+ "' are both annotated @WorkerBinding(\"" + registration.name
-						+ "\"); a binding name must be unique. Rename one of them.");
+				throw new InvalidWorkerBindingException(beanName, registration.name, "Beans '" + previous.beanName
+						+ "' and '" + beanName + "' are both annotated @WorkerBinding(\"" + registration.name
+						+ "\"); a binding name must be unique.", "Rename the binding of one of them.");
 			}
 		}
 		this.configured.forEach((name, binding) -> {
@@ -189,8 +190,11 @@ final class SpringBeanBindingProvider implements BindingProvider, SmartInitializ
 					PropertiesPolicyResolver.bindingKey(registration.name, property), value,
 					"Bean '" + registration.beanName + "' cannot be binding '" + registration.name + "': " + why + ".");
 		}
-		return new IllegalStateException("Bean '" + registration.beanName + "' is annotated @WorkerBinding(\""
-				+ registration.name + "\") but cannot be a binding: " + why + ".");
+		return new InvalidWorkerBindingException(registration.beanName, registration.name, "Bean '"
+				+ registration.beanName + "' is annotated @WorkerBinding(\"" + registration.name
+				+ "\") but cannot be a binding: " + why + ".",
+				"Annotate the methods workers may call with @WorkerMethod, or set exposedAs to an interface the bean"
+						+ " implements.");
 	}
 
 	@Override
