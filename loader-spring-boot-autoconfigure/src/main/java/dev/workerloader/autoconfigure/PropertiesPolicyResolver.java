@@ -84,7 +84,7 @@ final class PropertiesPolicyResolver implements PolicyResolver, SmartInitializin
 	 */
 	@Override
 	public void afterSingletonsInstantiated() {
-		BindingProvider provider = this.bindings.getIfAvailable(() -> BindingProvider.NONE);
+		BindingProvider provider = this.bindings.getIfUnique(() -> BindingProvider.NONE);
 		Set<String> available = provider.names();
 		this.configured.forEach((name, policy) -> {
 			List<String> listed = policy.getBindings();
