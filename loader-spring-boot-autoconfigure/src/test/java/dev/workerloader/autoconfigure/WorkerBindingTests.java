@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -260,6 +261,33 @@ class WorkerBindingTests {
 			assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()))
 				.hasMessageContaining("Beans 'chatRoomService' and 'otherChatRoom' are both annotated @WorkerBinding(\"CHAT_ROOM\")");
 		});
+	}
+
+	@Test
+	void configuredBindingExposedAsAClassFailsStartup() {
+		this.contextRunner.withPropertyValues("worker-loader.bindings.LEDGER.exposed-as=" + LedgerService.class.getName())
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
+						assertThat(ex.getName()).isEqualTo("worker-loader.bindings[LEDGER].exposed-as");
+						assertThat(ex.getReason()).contains("must be exposed as an interface").endsWith(".");
+					});
+			});
+	}
+
+	@Test
+	void configuredBindingExposedAsAnInterfaceTheBeanDoesNotImplementFailsStartup() {
+		this.contextRunner.withPropertyValues("worker-loader.bindings.LEDGER.exposed-as=" + ChatRoom.class.getName())
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()))
+					.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
+						assertThat(ex.getName()).isEqualTo("worker-loader.bindings[LEDGER].exposed-as");
+						assertThat(ex.getReason()).contains("Bean 'ledger' cannot be binding 'LEDGER'")
+							.contains("does not implement it");
+					});
+			});
 	}
 
 	public interface Ledger {
