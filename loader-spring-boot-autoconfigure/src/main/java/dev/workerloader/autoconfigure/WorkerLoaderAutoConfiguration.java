@@ -1,0 +1,100 @@
+package dev.workerloader.autoconfigure;
+
+import dev.workerloader.WorkerLoader;
+import dev.workerloader.binding.BindingProvider;
+import dev.workerloader.policy.PolicyResolver;
+import dev.workerloader.sandbox.GraalWorkerLoader;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
+ * for the Worker Loader: the {@link WorkerLoader} bean named {@code LOADER}, the
+ * {@link PolicyResolver} over {@code worker-loader.policies.*} and the
+ * {@link BindingProvider} over {@link dev.workerloader.WorkerBinding @WorkerBinding} beans
+ * and {@code worker-loader.bindings.*}.
+ *
+ * @author Worker Loader team
+ * @since 0.1.0
+ */
+@AutoConfiguration
+@ConditionalOnClass(name = "org.graalvm.polyglot.Context")
+@ConditionalOnBooleanProperty(prefix = WorkerLoaderProperties.CONFIG_PREFIX, name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(WorkerLoaderProperties.class)
+public final class WorkerLoaderAutoConfiguration {
+
+	/**
+	 * The name of the {@link WorkerLoader} bean, as Cloudflare's {@code env.LOADER}.
+	 */
+	public static final String LOADER_BEAN_NAME = "LOADER";
+
+	@Bean
+	@ConditionalOnMissingBean
+	PolicyResolver workerLoaderPolicyResolver(WorkerLoaderProperties properties, ListableBeanFactory beanFactory,
+			ObjectProvider<BindingProvider> bindings) {
+		return new PropertiesPolicyResolver(properties, beanFactory, bindings);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	BindingProvider workerLoaderBindingProvider(ConfigurableListableBeanFactory beanFactory,
+			WorkerLoaderProperties properties) {
+		return new SpringBeanBindingProvider(beanFactory, properties);
+	}
+
+	@Bean(name = LOADER_BEAN_NAME, destroyMethod = "close")
+	@ConditionalOnMissingBean(WorkerLoader.class)
+	GraalWorkerLoader workerLoader(WorkerLoaderProperties properties, PolicyResolver policies,
+			BindingProvider bindings, ObjectProvider<WorkerLoaderBuilderCustomizer> customizers) {
+		GraalWorkerLoader.Builder builder = GraalWorkerLoader.builder().policies(policies).bindings(bindings);
+		applySandbox(properties, builder);
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+		return builder.build();
+	}
+
+	private static void applySandbox(WorkerLoaderProperties properties, GraalWorkerLoader.Builder builder) {
+		String prefix = WorkerLoaderProperties.CONFIG_PREFIX;
+		WorkerLoaderProperties.Sandbox sandbox = properties.getSandbox();
+		Integer threads = sandbox.getThreads();
+		if (threads != null) {
+			require(threads >= 1, prefix + ".sandbox.threads", threads, "At least one sandbox thread is needed.");
+			builder.threads(threads);
+		}
+		long stackSize = sandbox.getStackSize().toBytes();
+		require(stackSize >= 256 * 1024, prefix + ".sandbox.stack-size", sandbox.getStackSize(),
+				"The stack size must be at least 256KB, or guest code cannot run.");
+		builder.stackSize(stackSize);
+		require(!sandbox.getWatchdogInterval().isNegative() && !sandbox.getWatchdogInterval().isZero(),
+				prefix + ".sandbox.watchdog-interval", sandbox.getWatchdogInterval(),
+				"The watchdog interval must be positive.");
+		builder.watchdogInterval(sandbox.getWatchdogInterval());
+		double threshold = sandbox.getHeapGuardThreshold();
+		require(threshold >= 0.1 && threshold <= 0.99, prefix + ".sandbox.heap-guard-threshold", threshold,
+				"The heap guard threshold is a fraction of the maximum heap between 0.1 and 0.99.");
+		builder.heapGuardThreshold(threshold);
+		WorkerLoaderProperties.Pool pool = properties.getPool();
+		require(pool.getMin() >= 0, prefix + ".pool.min", pool.getMin(), "The pool size must not be negative.");
+		require(pool.getMax() >= pool.getMin(), prefix + ".pool.max", pool.getMax(),
+				"The largest pool size must not be smaller than " + prefix + ".pool.min (" + pool.getMin() + ").");
+		builder.poolMin(pool.getMin()).poolMax(pool.getMax());
+		long cacheSize = properties.getCache().getMaxSize();
+		require(cacheSize >= 0, prefix + ".cache.max-size", cacheSize, "The cache size must not be negative.");
+		builder.sourceCacheSize(cacheSize);
+	}
+
+	private static void require(boolean valid, String key, Object value, String reason) {
+		if (!valid) {
+			throw new InvalidConfigurationPropertyValueException(key, value, reason);
+		}
+	}
+
+}

@@ -1,0 +1,467 @@
+package dev.workerloader.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.workerloader.WorkerCode;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration properties of the Worker Loader: the policies workers run under, the
+ * Spring beans offered as bindings, and the sandbox engine settings.
+ *
+ * @author Worker Loader team
+ * @since 0.1.0
+ */
+@ConfigurationProperties(WorkerLoaderProperties.CONFIG_PREFIX)
+public class WorkerLoaderProperties {
+
+	/**
+	 * The prefix of all Worker Loader properties.
+	 */
+	public static final String CONFIG_PREFIX = "worker-loader";
+
+	/**
+	 * Whether to auto-configure the worker loader.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Named policies a worker can run under, by name. Each worker names its policy; the
+	 * one named 'default' is used when it does not.
+	 */
+	private final Map<String, Policy> policies = new LinkedHashMap<>(Map.of(WorkerCode.DEFAULT_POLICY, new Policy()));
+
+	/**
+	 * Beans offered to workers as env bindings, by binding name, in addition to beans
+	 * annotated with @WorkerBinding.
+	 */
+	private final Map<String, Binding> bindings = new LinkedHashMap<>();
+
+	private final Sandbox sandbox = new Sandbox();
+
+	private final Pool pool = new Pool();
+
+	private final Cache cache = new Cache();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Map<String, Policy> getPolicies() {
+		return this.policies;
+	}
+
+	public Map<String, Binding> getBindings() {
+		return this.bindings;
+	}
+
+	public Sandbox getSandbox() {
+		return this.sandbox;
+	}
+
+	public Pool getPool() {
+		return this.pool;
+	}
+
+	public Cache getCache() {
+		return this.cache;
+	}
+
+	/**
+	 * A named policy: the allowlist a worker is checked against before its sandbox is
+	 * created. Values that are not set are taken from the base policy, then from the
+	 * built-in defaults.
+	 */
+	public static class Policy {
+
+		/**
+		 * Name of the policy whose values this one inherits when it does not set them.
+		 * Lists and maps are inherited as a whole, not merged.
+		 */
+		private @Nullable String basePolicy;
+
+		/**
+		 * Binding names a worker of this policy may receive in env. '*' grants every
+		 * binding. Enable with care: each binding is host code the untrusted guest can
+		 * call.
+		 */
+		private @Nullable List<String> bindings;
+
+		/**
+		 * Read-only string values every worker of this policy gets as env.NAME, by name.
+		 * Values may use ${...} placeholders to take secrets from the environment; they
+		 * are never logged or shown in errors.
+		 */
+		private @Nullable Map<String, String> vars;
+
+		private final Limits limits = new Limits();
+
+		private final Outbound outbound = new Outbound();
+
+		public @Nullable String getBasePolicy() {
+			return this.basePolicy;
+		}
+
+		public void setBasePolicy(@Nullable String basePolicy) {
+			this.basePolicy = basePolicy;
+		}
+
+		public @Nullable List<String> getBindings() {
+			return this.bindings;
+		}
+
+		public void setBindings(@Nullable List<String> bindings) {
+			this.bindings = bindings;
+		}
+
+		public @Nullable Map<String, String> getVars() {
+			return this.vars;
+		}
+
+		public void setVars(@Nullable Map<String, String> vars) {
+			this.vars = vars;
+		}
+
+		public Limits getLimits() {
+			return this.limits;
+		}
+
+		public Outbound getOutbound() {
+			return this.outbound;
+		}
+
+	}
+
+	/**
+	 * The limits of a policy. Quotas apply per invocation; sizes are checked before any
+	 * code is compiled.
+	 */
+	public static class Limits {
+
+		/**
+		 * CPU time one invocation may use.
+		 */
+		private @Nullable Duration cpuTime;
+
+		/**
+		 * Elapsed time one invocation may take, including awaiting host calls.
+		 */
+		private @Nullable Duration wallTime;
+
+		/**
+		 * Memory one invocation may allocate, garbage included.
+		 */
+		private @Nullable DataSize memory;
+
+		/**
+		 * Size of one invocation's result, as JSON.
+		 */
+		private @Nullable DataSize output;
+
+		/**
+		 * Guest statements a worker may execute, or 0 for no statement limit.
+		 */
+		private @Nullable Long statements;
+
+		/**
+		 * Total characters of all modules of a worker.
+		 */
+		private @Nullable Long codeSize;
+
+		/**
+		 * Number of modules a worker may have.
+		 */
+		private @Nullable Integer modules;
+
+		/**
+		 * Characters of a worker's env data, as JSON.
+		 */
+		private @Nullable Long envSize;
+
+		/**
+		 * Console output kept per invocation.
+		 */
+		private @Nullable DataSize logSize;
+
+		/**
+		 * Deepest bracket nesting allowed in any module.
+		 */
+		private @Nullable Integer nestingDepth;
+
+		public @Nullable Duration getCpuTime() {
+			return this.cpuTime;
+		}
+
+		public void setCpuTime(@Nullable Duration cpuTime) {
+			this.cpuTime = cpuTime;
+		}
+
+		public @Nullable Duration getWallTime() {
+			return this.wallTime;
+		}
+
+		public void setWallTime(@Nullable Duration wallTime) {
+			this.wallTime = wallTime;
+		}
+
+		public @Nullable DataSize getMemory() {
+			return this.memory;
+		}
+
+		public void setMemory(@Nullable DataSize memory) {
+			this.memory = memory;
+		}
+
+		public @Nullable DataSize getOutput() {
+			return this.output;
+		}
+
+		public void setOutput(@Nullable DataSize output) {
+			this.output = output;
+		}
+
+		public @Nullable Long getStatements() {
+			return this.statements;
+		}
+
+		public void setStatements(@Nullable Long statements) {
+			this.statements = statements;
+		}
+
+		public @Nullable Long getCodeSize() {
+			return this.codeSize;
+		}
+
+		public void setCodeSize(@Nullable Long codeSize) {
+			this.codeSize = codeSize;
+		}
+
+		public @Nullable Integer getModules() {
+			return this.modules;
+		}
+
+		public void setModules(@Nullable Integer modules) {
+			this.modules = modules;
+		}
+
+		public @Nullable Long getEnvSize() {
+			return this.envSize;
+		}
+
+		public void setEnvSize(@Nullable Long envSize) {
+			this.envSize = envSize;
+		}
+
+		public @Nullable DataSize getLogSize() {
+			return this.logSize;
+		}
+
+		public void setLogSize(@Nullable DataSize logSize) {
+			this.logSize = logSize;
+		}
+
+		public @Nullable Integer getNestingDepth() {
+			return this.nestingDepth;
+		}
+
+		public void setNestingDepth(@Nullable Integer nestingDepth) {
+			this.nestingDepth = nestingDepth;
+		}
+
+	}
+
+	/**
+	 * What a policy's workers may reach with fetch().
+	 */
+	public static class Outbound {
+
+		/**
+		 * Hosts fetch() may reach: exact names or '*.example.com' patterns, optionally with
+		 * scheme and port. Enable with care: every listed host can receive data from
+		 * untrusted code.
+		 */
+		private @Nullable List<String> allowedHosts;
+
+		/**
+		 * Name of the OutboundHandler bean that sees, and may refuse or rewrite, every
+		 * outbound request.
+		 */
+		private @Nullable String handler;
+
+		public @Nullable List<String> getAllowedHosts() {
+			return this.allowedHosts;
+		}
+
+		public void setAllowedHosts(@Nullable List<String> allowedHosts) {
+			this.allowedHosts = allowedHosts;
+		}
+
+		public @Nullable String getHandler() {
+			return this.handler;
+		}
+
+		public void setHandler(@Nullable String handler) {
+			this.handler = handler;
+		}
+
+	}
+
+	/**
+	 * A bean offered to workers as an env binding.
+	 */
+	public static class Binding {
+
+		/**
+		 * Name of the bean behind the binding.
+		 */
+		private @Nullable String bean;
+
+		/**
+		 * Interface whose methods the guest may call. When not set, the bean's methods
+		 * annotated with @WorkerMethod.
+		 */
+		private @Nullable Class<?> exposedAs;
+
+		public @Nullable String getBean() {
+			return this.bean;
+		}
+
+		public void setBean(@Nullable String bean) {
+			this.bean = bean;
+		}
+
+		public @Nullable Class<?> getExposedAs() {
+			return this.exposedAs;
+		}
+
+		public void setExposedAs(@Nullable Class<?> exposedAs) {
+			this.exposedAs = exposedAs;
+		}
+
+	}
+
+	/**
+	 * Settings of the sandbox engine.
+	 */
+	public static class Sandbox {
+
+		/**
+		 * Number of platform threads that run guest code. When not set, four per
+		 * available processor, at least four.
+		 */
+		private @Nullable Integer threads;
+
+		/**
+		 * Stack size of the sandbox threads, which bounds guest recursion.
+		 */
+		private DataSize stackSize = DataSize.ofMegabytes(4);
+
+		/**
+		 * How often the watchdog checks running invocations against their quotas.
+		 */
+		private Duration watchdogInterval = Duration.ofMillis(2);
+
+		/**
+		 * Fraction of the maximum heap that, when still in use after a garbage
+		 * collection, makes the heap guard stop the worker allocating the most.
+		 */
+		private double heapGuardThreshold = 0.85;
+
+		public @Nullable Integer getThreads() {
+			return this.threads;
+		}
+
+		public void setThreads(@Nullable Integer threads) {
+			this.threads = threads;
+		}
+
+		public DataSize getStackSize() {
+			return this.stackSize;
+		}
+
+		public void setStackSize(DataSize stackSize) {
+			this.stackSize = stackSize;
+		}
+
+		public Duration getWatchdogInterval() {
+			return this.watchdogInterval;
+		}
+
+		public void setWatchdogInterval(Duration watchdogInterval) {
+			this.watchdogInterval = watchdogInterval;
+		}
+
+		public double getHeapGuardThreshold() {
+			return this.heapGuardThreshold;
+		}
+
+		public void setHeapGuardThreshold(double heapGuardThreshold) {
+			this.heapGuardThreshold = heapGuardThreshold;
+		}
+
+	}
+
+	/**
+	 * Settings of the pool of pre-initialized sandbox contexts.
+	 */
+	public static class Pool {
+
+		/**
+		 * Smallest number of pre-initialized contexts kept ready, or 0 to disable the pool.
+		 */
+		private int min = 2;
+
+		/**
+		 * Largest number of pre-initialized contexts kept ready.
+		 */
+		private int max = 64;
+
+		public int getMin() {
+			return this.min;
+		}
+
+		public void setMin(int min) {
+			this.min = min;
+		}
+
+		public int getMax() {
+			return this.max;
+		}
+
+		public void setMax(int max) {
+			this.max = max;
+		}
+
+	}
+
+	/**
+	 * Settings of the cache of parsed sources.
+	 */
+	public static class Cache {
+
+		/**
+		 * Number of parsed sources kept, so that identical code is parsed once.
+		 */
+		private long maxSize = 1024;
+
+		public long getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(long maxSize) {
+			this.maxSize = maxSize;
+		}
+
+	}
+
+}
