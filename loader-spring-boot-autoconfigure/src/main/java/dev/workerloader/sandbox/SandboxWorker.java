@@ -124,8 +124,8 @@ final class SandboxWorker implements Worker {
 	 * Mounts the modules, builds {@code env} and evaluates the main module, on a sandbox
 	 * thread, under the worker's quotas. Blocks until done.
 	 */
-	void start(Map<String, String> modules, Source mainSource, String envJson, String bindingsJson,
-			BindingHost bindingHost) {
+	void start(Map<String, String> modules, List<Source> parseFirst, Source mainSource, String envJson,
+			String bindingsJson, BindingHost bindingHost) {
 		this.sandbox.fileSystem.mount(modules);
 		try {
 			submit(() -> {
@@ -135,10 +135,20 @@ final class SandboxWorker implements Worker {
 				Watchdog.Watch watch = this.loader.watchdog().start(this, limits());
 				this.sandbox.logSink.begin(limits().logSize());
 				try {
+					// Syntax check of every module without running any (issue 4): an error in a
+					// module that is imported late, or not at all, is reported with its location.
+					for (Source source : parseFirst) {
+						this.sandbox.context.parse(source);
+					}
 					this.namespace = this.sandbox.context.eval(mainSource);
 				}
 				catch (PolyglotException ex) {
 					throw translate(ex, watch, true);
+				}
+				catch (StackOverflowError ex) {
+					throw new WorkerLoadException(this.id, "Worker '" + this.id + "' could not be parsed: its code is"
+							+ " nested too deeply for the parser. Flatten it, or lower "
+							+ QuotaProperties.limit(this.policy.name(), "nesting-depth") + ".");
 				}
 				finally {
 					watch.stop();
@@ -358,8 +368,8 @@ final class SandboxWorker implements Worker {
 
 	private WorkerQuotaExceededException quotaException(@Nullable Kill killed) {
 		Kill k = (killed != null) ? killed : new Kill(QuotaKind.WALL_TIME, 0, 0);
-		return new WorkerQuotaExceededException(this.id, this.policy.name(), k.kind, k.limit, k.used,
-				QuotaProperties.propertyFor(this.policy.name(), k.kind));
+		String property = (k.property != null) ? k.property : QuotaProperties.propertyFor(this.policy.name(), k.kind);
+		return new WorkerQuotaExceededException(this.id, this.policy.name(), k.kind, k.limit, k.used, property);
 	}
 
 	private WorkerClosedException closedException() {
@@ -376,7 +386,16 @@ final class SandboxWorker implements Worker {
 	 * first kill wins.
 	 */
 	void kill(QuotaKind kind, long limit, long used) {
-		if (this.kill.compareAndSet(null, new Kill(kind, limit, used))) {
+		kill(kind, limit, used, null);
+	}
+
+	/**
+	 * Stops the worker because it exceeded a limit that another property than the
+	 * policy's quota sets (the heap guard). Safe to call from any thread; the first kill
+	 * wins.
+	 */
+	void kill(QuotaKind kind, long limit, long used, @Nullable String property) {
+		if (this.kill.compareAndSet(null, new Kill(kind, limit, used, property))) {
 			this.loader.quotaKilled(this, kind);
 			close();
 		}
@@ -433,7 +452,12 @@ final class SandboxWorker implements Worker {
 		return "Worker[id=" + this.id + ", policy=" + this.policy.name() + (this.closed ? ", closed" : "") + "]";
 	}
 
-	private record Kill(QuotaKind kind, long limit, long used) {
+	private record Kill(QuotaKind kind, long limit, long used, @Nullable String property) {
+
+		Kill(QuotaKind kind, long limit, long used) {
+			this(kind, limit, used, null);
+		}
+
 	}
 
 	/**
