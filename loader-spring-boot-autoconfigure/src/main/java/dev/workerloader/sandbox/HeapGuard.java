@@ -116,8 +116,10 @@ final class HeapGuard implements NotificationListener, AutoCloseable {
 			this.victimClosedCollections = -1;
 		}
 		for (Pool pool : this.pools) {
-			if (pool.bean.isCollectionUsageThresholdExceeded()) {
-				long used = pool.bean.getCollectionUsage().getUsed();
+			// Compare the usage itself: the "exceeded" flag is a sensor that stays on until a
+			// later collection of the pool, so it can report a crossing that is over.
+			long used = pool.bean.getCollectionUsage().getUsed();
+			if (used >= pool.limit) {
 				Watchdog.Watch largest = this.watchdog.largestAllocator();
 				if (largest == null) {
 					logger.warn("Heap pool '" + pool.bean.getName() + "' holds " + used / (1024 * 1024)

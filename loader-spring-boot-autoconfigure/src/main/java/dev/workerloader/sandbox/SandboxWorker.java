@@ -347,9 +347,10 @@ final class SandboxWorker implements Worker {
 			return quotaException(statements);
 		}
 		if (ex.isResourceExhausted()) {
-			// The JVM ran out of memory inside the guest: treat it as the memory quota.
+			// The JVM ran out of memory inside the guest (one allocation larger than the free
+			// heap): report the heap as the limit, since the budget was not reached.
 			long allocated = watch.allocated();
-			kill(QuotaKind.MEMORY, limits().memory(), allocated);
+			kill(QuotaKind.MEMORY, Runtime.getRuntime().maxMemory(), allocated, QuotaProperties.HEAP_GUARD_THRESHOLD);
 			return quotaException(this.kill.get());
 		}
 		if (ex.isCancelled() || ex.isInterrupted() || this.closed) {
