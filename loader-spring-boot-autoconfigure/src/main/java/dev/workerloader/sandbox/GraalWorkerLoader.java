@@ -96,6 +96,8 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 
 	private final AtomicLong anonymous = new AtomicLong();
 
+	private volatile long lastKillLatencyNanos = -1;
+
 	private GraalWorkerLoader(Builder builder) {
 		this.policies = builder.policies;
 		this.bindings = builder.bindings;
@@ -526,6 +528,21 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 	void quotaKilled(SandboxWorker worker, QuotaKind kind) {
 		this.quotaKills.get(kind).incrementAndGet();
 		logger.info("Stopped worker '" + worker.id() + "' of policy '" + worker.policy() + "': " + kind + " quota exceeded");
+	}
+
+	/**
+	 * Records how long a killed invocation took to stop after the watchdog decided to kill
+	 * it (issue 4 target: 10 ms).
+	 */
+	void killLatency(SandboxWorker worker, long nanos) {
+		this.lastKillLatencyNanos = nanos;
+		if (logger.isDebugEnabled()) {
+			logger.debug("Worker '" + worker.id() + "' stopped " + nanos / 1000 + " µs after the watchdog killed it");
+		}
+	}
+
+	long lastKillLatencyNanos() {
+		return this.lastKillLatencyNanos;
 	}
 
 	void workerClosed(SandboxWorker worker) {

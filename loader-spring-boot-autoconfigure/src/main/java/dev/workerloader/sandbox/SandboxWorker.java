@@ -257,6 +257,9 @@ final class SandboxWorker implements Worker {
 		}
 		finally {
 			watch.stop();
+			if (watch.killing) {
+				this.loader.killLatency(this, System.nanoTime() - watch.killedAtNanos);
+			}
 		}
 	}
 
