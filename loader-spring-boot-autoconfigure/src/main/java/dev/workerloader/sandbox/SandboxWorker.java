@@ -190,6 +190,9 @@ final class SandboxWorker implements Worker {
 		CompletableFuture<T> result = new CompletableFuture<>();
 		try {
 			this.serial.execute(() -> {
+				// Closing a context interrupts its thread (a kill during a blocking host call);
+				// a binding that restored the flag must not fail the next task on this thread.
+				Thread.interrupted();
 				try {
 					result.complete(task.get());
 				}

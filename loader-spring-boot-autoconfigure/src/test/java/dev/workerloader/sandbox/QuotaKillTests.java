@@ -116,6 +116,21 @@ public class QuotaKillTests {
 	}
 
 	@Test
+	void blockingSyncBindingIsStoppedForWallTime() {
+		WorkerCode code = WorkerCode.builder()
+			.module("agent.js", "export default { run(p, env) { return env.svc.block(); } }")
+			.env("svc", new Services(), ServicesApi.class)
+			.policy("wall")
+			.build();
+		try (Worker worker = loader.load(code)) {
+			assertThatExceptionOfType(WorkerQuotaExceededException.class)
+				.isThrownBy(() -> worker.getEntrypoint().call("run"))
+				.satisfies((ex) -> assertThat(ex.kind()).isEqualTo(QuotaKind.WALL_TIME));
+		}
+		assertHostKeepsServing();
+	}
+
+	@Test
 	void allocationBeyondTheMemoryBudgetIsStopped() {
 		assertKilled("memory", "run() { const a = []; for (;;) a.push(new Array(1000).fill(1.5)); }", QuotaKind.MEMORY,
 				32L * 1024 * 1024);
@@ -244,6 +259,8 @@ public class QuotaKillTests {
 
 		int echo(int value);
 
+		String block();
+
 	}
 
 	static final class Services implements ServicesApi {
@@ -256,6 +273,18 @@ public class QuotaKillTests {
 		@Override
 		public int echo(int value) {
 			return value;
+		}
+
+		@Override
+		public String block() {
+			try {
+				Thread.sleep(60_000);
+				return "woke";
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return "interrupted";
+			}
 		}
 
 	}
