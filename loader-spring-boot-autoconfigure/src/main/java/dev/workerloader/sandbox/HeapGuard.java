@@ -96,7 +96,8 @@ final class HeapGuard implements NotificationListener, AutoCloseable {
 			return;
 		}
 		long collections = collections();
-		if (collections == this.lastCollections) {
+		boolean emergency = emergency();
+		if (collections == this.lastCollections && !emergency) {
 			return;
 		}
 		this.lastCollections = collections;
@@ -114,6 +115,22 @@ final class HeapGuard implements NotificationListener, AutoCloseable {
 			}
 			this.victim = null;
 			this.victimClosedCollections = -1;
+		}
+		if (emergency) {
+			Watchdog.Watch largest = this.watchdog.largestAllocator();
+			long max = Runtime.getRuntime().maxMemory();
+			// Only a worker that allocated a good part of the heap itself is a plausible culprit.
+			if (largest != null && largest.allocated() >= max / 8) {
+				long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+				this.victim = largest;
+				this.kills++;
+				this.watchdog.kill(largest, QuotaKind.MEMORY, emergencyLimit(max), used,
+						QuotaProperties.HEAP_GUARD_THRESHOLD);
+				logger.warn("Heap guard: the heap is " + used / (1024 * 1024) + " MiB full of " + max / (1024 * 1024)
+						+ " MiB before a collection could help; stopping worker '" + largest.worker.id()
+						+ "', the invocation that allocated the most");
+				return;
+			}
 		}
 		for (Pool pool : this.pools) {
 			// Compare the usage itself: the "exceeded" flag is a sensor that stays on until a
@@ -136,6 +153,20 @@ final class HeapGuard implements NotificationListener, AutoCloseable {
 				return;
 			}
 		}
+	}
+
+	/**
+	 * Whether the heap as a whole, garbage included, is nearly full: halfway between the
+	 * threshold and the maximum. Big arrays can fill the heap faster than collections
+	 * report usage, and then other threads fail to allocate (issue 4).
+	 */
+	private boolean emergency() {
+		long max = Runtime.getRuntime().maxMemory();
+		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >= emergencyLimit(max);
+	}
+
+	private long emergencyLimit(long max) {
+		return (long) (max * (this.threshold + 1) / 2);
 	}
 
 	private long collections() {

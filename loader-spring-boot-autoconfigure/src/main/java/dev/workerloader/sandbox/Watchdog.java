@@ -120,6 +120,19 @@ final class Watchdog implements AutoCloseable {
 
 	private void run() {
 		while (!this.stopped) {
+			try {
+				poll();
+			}
+			catch (OutOfMemoryError ex) {
+				// The heap is exhausted (a bomb the guard has not stopped yet): the watchdog
+				// must outlive it, or nothing is enforced any more.
+				LockSupport.parkNanos(this.intervalNanos);
+			}
+		}
+	}
+
+	private void poll() {
+		{
 			LockSupport.parkNanos(this.intervalNanos);
 			for (Watch watch : this.running) {
 				try {
