@@ -47,6 +47,7 @@ class ContextPoolTests {
 		try (GraalWorkerLoader loader = GraalWorkerLoader.builder().poolMin(2).poolMax(4).build()) {
 			awaitIdle(loader, 2);
 			try (Worker worker = loader.load(SET_GLOBAL)) {
+				assertThat(worker.isClosed()).isFalse();
 				assertThat(loader.pool().misses()).isZero();
 				assertThat(loader.pool().acquired()).isEqualTo(1);
 				assertThat(loader.pool().size()).isGreaterThanOrEqualTo(1);
