@@ -80,6 +80,10 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 
 	private final Cache<String, Source> sources;
 
+	private final ContextPool pool;
+
+	private final HeapGuard heapGuard;
+
 	private final Map<String, Map<String, Kept>> kept = new ConcurrentHashMap<>();
 
 	private final Map<String, Object> keptLocks = new ConcurrentHashMap<>();
@@ -91,6 +95,8 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 	private final AtomicLong loads = new AtomicLong();
 
 	private final AtomicLong anonymous = new AtomicLong();
+
+	private volatile long lastKillLatencyNanos = -1;
 
 	private GraalWorkerLoader(Builder builder) {
 		this.policies = builder.policies;
@@ -109,6 +115,8 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 			thread.setDaemon(true);
 			thread.start();
 		});
+		this.pool = new ContextPool(this.engine, builder.poolMin, builder.poolMax);
+		this.heapGuard = new HeapGuard(this.watchdog, builder.heapGuardThreshold);
 	}
 
 	private static SandboxEngine startEngine() {
@@ -202,14 +210,28 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 					+ ".", null, -1, -1);
 		}
 		Map<String, String> modules = translateModules(id, code);
-		SandboxEngine sandboxEngine = engine();
-		Source mainSource = mainSource(code, modules.get(code.mainModule()));
+		List<Source> parseFirst = new ArrayList<>();
+		Source mainSource = null;
+		for (Module module : code.modules().values()) {
+			if (module.type() == WorkerCode.ModuleType.TEXT) {
+				continue;
+			}
+			Source source = source(module, modules.get(module.name()));
+			parseFirst.add(source);
+			if (module.name().equals(code.mainModule())) {
+				mainSource = source;
+			}
+		}
+		Objects.requireNonNull(mainSource, "main module");
 		BindingHost bindingHost = new BindingHost(granted, this.codec);
-		SandboxContext context = sandboxEngine.newContext(limits.statements());
+		// A statement limit is fixed when a context is built, so those contexts cannot come
+		// from the shared pool: build them here.
+		SandboxContext context = (limits.statements() > 0) ? engine().newContext(limits.statements())
+				: this.pool.acquire();
 		SandboxWorker worker = new SandboxWorker(this, id, policy, codeHash(code), context, this.threads.serial());
 		bindingHost.attach(worker);
 		this.active.add(worker);
-		worker.start(modules, mainSource, envJson, bindingHost.bindingsJson(), bindingHost);
+		worker.start(modules, parseFirst, mainSource, envJson, bindingHost.bindingsJson(), bindingHost);
 		this.loads.incrementAndGet();
 		return worker;
 	}
@@ -301,9 +323,13 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		}
 	}
 
-	private Source mainSource(WorkerCode code, String content) {
-		String name = APP_ROOT + code.mainModule();
-		String key = sha256(name + "\u0000" + content);
+	/**
+	 * Returns the one {@link Source} instance for a module, so that the engine parses
+	 * identical code once (its parse cache is keyed by the source).
+	 */
+	private Source source(Module module, String content) {
+		String name = APP_ROOT + module.name();
+		String key = sha256(name + "\u0000" + module.type() + "\u0000" + content);
 		return this.sources.get(key, (k) -> Source.newBuilder("js", content, name)
 			.mimeType(ModuleFileSystem.MODULE_MIME_TYPE)
 			.cached(true)
@@ -481,6 +507,16 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 				stats.evictionCount());
 	}
 
+	/**
+	 * Returns the state of the warm pool of pre-initialized contexts.
+	 * @return the pool statistics
+	 */
+	public PoolDescriptor pool() {
+		ContextPool.PoolStats stats = this.pool.stats();
+		return new PoolDescriptor(stats.min(), stats.max(), stats.target(), stats.size(), stats.idle(),
+				stats.created(), stats.acquired(), stats.misses(), isReady());
+	}
+
 	ValueCodec codec() {
 		return this.codec;
 	}
@@ -492,6 +528,21 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 	void quotaKilled(SandboxWorker worker, QuotaKind kind) {
 		this.quotaKills.get(kind).incrementAndGet();
 		logger.info("Stopped worker '" + worker.id() + "' of policy '" + worker.policy() + "': " + kind + " quota exceeded");
+	}
+
+	/**
+	 * Records how long a killed invocation took to stop after the watchdog decided to kill
+	 * it (issue 4 target: 10 ms).
+	 */
+	void killLatency(SandboxWorker worker, long nanos) {
+		this.lastKillLatencyNanos = nanos;
+		if (logger.isDebugEnabled()) {
+			logger.debug("Worker '" + worker.id() + "' stopped " + nanos / 1000 + " µs after the watchdog killed it");
+		}
+	}
+
+	long lastKillLatencyNanos() {
+		return this.lastKillLatencyNanos;
 	}
 
 	void workerClosed(SandboxWorker worker) {
@@ -513,8 +564,10 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		for (SandboxWorker worker : List.copyOf(this.active)) {
 			worker.close();
 		}
+		this.heapGuard.close();
 		this.watchdog.close();
 		this.threads.close();
+		this.pool.close();
 		this.engine.thenAccept(SandboxEngine::close);
 	}
 
@@ -544,6 +597,25 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 	 */
 	public record KeptWorkerDescriptor(String id, String policy, String codeSha256, Duration age, long invocations,
 			@Nullable String lastOutcome) {
+	}
+
+	/**
+	 * The warm pool of pre-initialized sandbox contexts. Each context serves one worker and
+	 * is never returned.
+	 *
+	 * @param min the smallest number of idle contexts kept ready
+	 * @param max the largest number of idle contexts kept ready
+	 * @param target the number of idle contexts aimed for now: the acquisitions of the last
+	 * second, between min and max
+	 * @param size the open contexts that came from the pool: idle plus serving a worker
+	 * @param idle the contexts ready to be handed out
+	 * @param created the contexts built ahead of time since start
+	 * @param acquired the contexts handed out since start
+	 * @param misses the acquisitions that found no idle context and built one inline
+	 * @param engineReady whether the engine finished warming up
+	 */
+	public record PoolDescriptor(int min, int max, int target, int size, int idle, long created, long acquired,
+			long misses, boolean engineReady) {
 	}
 
 	/**

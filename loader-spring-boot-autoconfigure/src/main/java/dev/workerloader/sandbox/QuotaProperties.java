@@ -12,6 +12,11 @@ final class QuotaProperties {
 
 	static final String POLICIES = "worker-loader.policies.";
 
+	/**
+	 * The property of the JVM heap guard threshold ({@code Builder.heapGuardThreshold}).
+	 */
+	static final String HEAP_GUARD_THRESHOLD = "worker-loader.sandbox.heap-guard-threshold";
+
 	private QuotaProperties() {
 	}
 

@@ -1,9 +1,12 @@
 package dev.workerloader.sandbox;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Value;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One GraalJS context with its module file system, console sink and guest runtime. Serves
@@ -25,6 +28,10 @@ final class SandboxContext {
 
 	final long statementLimit;
 
+	private final AtomicBoolean closed = new AtomicBoolean();
+
+	private volatile @Nullable Runnable onClose;
+
 	SandboxContext(Context context, ModuleFileSystem fileSystem, LogSink logSink, Value runtime, long statementLimit) {
 		this.context = context;
 		this.fileSystem = fileSystem;
@@ -44,6 +51,20 @@ final class SandboxContext {
 		catch (RuntimeException ex) {
 			logger.trace("Sandbox context was already closed or cancelled", ex);
 		}
+		finally {
+			Runnable callback = this.onClose;
+			if (callback != null && this.closed.compareAndSet(false, true)) {
+				callback.run();
+			}
+		}
+	}
+
+	/**
+	 * Sets what to run once when the context is closed (the pool's count of open contexts).
+	 * @param onClose the callback
+	 */
+	void onClose(Runnable onClose) {
+		this.onClose = onClose;
 	}
 
 }

@@ -95,7 +95,10 @@ final class SandboxEngine implements AutoCloseable {
 			.option("js.load", "false")
 			.option("js.console", "false");
 		if (statementLimit > 0) {
-			builder.resourceLimits(ResourceLimits.newBuilder().statementLimit(statementLimit, null).build());
+			// Count guest statements only: the runtime (an internal source) must not use up the limit.
+			builder.resourceLimits(ResourceLimits.newBuilder()
+				.statementLimit(statementLimit, (source) -> !source.isInternal())
+				.build());
 		}
 		Context context = builder.build();
 		try {

@@ -124,8 +124,8 @@ final class SandboxWorker implements Worker {
 	 * Mounts the modules, builds {@code env} and evaluates the main module, on a sandbox
 	 * thread, under the worker's quotas. Blocks until done.
 	 */
-	void start(Map<String, String> modules, Source mainSource, String envJson, String bindingsJson,
-			BindingHost bindingHost) {
+	void start(Map<String, String> modules, List<Source> parseFirst, Source mainSource, String envJson,
+			String bindingsJson, BindingHost bindingHost) {
 		this.sandbox.fileSystem.mount(modules);
 		try {
 			submit(() -> {
@@ -135,10 +135,20 @@ final class SandboxWorker implements Worker {
 				Watchdog.Watch watch = this.loader.watchdog().start(this, limits());
 				this.sandbox.logSink.begin(limits().logSize());
 				try {
+					// Syntax check of every module without running any (issue 4): an error in a
+					// module that is imported late, or not at all, is reported with its location.
+					for (Source source : parseFirst) {
+						this.sandbox.context.parse(source);
+					}
 					this.namespace = this.sandbox.context.eval(mainSource);
 				}
 				catch (PolyglotException ex) {
 					throw translate(ex, watch, true);
+				}
+				catch (StackOverflowError ex) {
+					throw new WorkerLoadException(this.id, "Worker '" + this.id + "' could not be parsed: its code is"
+							+ " nested too deeply for the parser. Flatten it, or lower "
+							+ QuotaProperties.limit(this.policy.name(), "nesting-depth") + ".");
 				}
 				finally {
 					watch.stop();
@@ -180,6 +190,9 @@ final class SandboxWorker implements Worker {
 		CompletableFuture<T> result = new CompletableFuture<>();
 		try {
 			this.serial.execute(() -> {
+				// Closing a context interrupts its thread (a kill during a blocking host call);
+				// a binding that restored the flag must not fail the next task on this thread.
+				Thread.interrupted();
 				try {
 					result.complete(task.get());
 				}
@@ -247,6 +260,9 @@ final class SandboxWorker implements Worker {
 		}
 		finally {
 			watch.stop();
+			if (watch.killing) {
+				this.loader.killLatency(this, System.nanoTime() - watch.killedAtNanos);
+			}
 		}
 	}
 
@@ -337,9 +353,10 @@ final class SandboxWorker implements Worker {
 			return quotaException(statements);
 		}
 		if (ex.isResourceExhausted()) {
-			// The JVM ran out of memory inside the guest: treat it as the memory quota.
+			// The JVM ran out of memory inside the guest (one allocation larger than the free
+			// heap): report the heap as the limit, since the budget was not reached.
 			long allocated = watch.allocated();
-			kill(QuotaKind.MEMORY, limits().memory(), allocated);
+			kill(QuotaKind.MEMORY, Runtime.getRuntime().maxMemory(), allocated, QuotaProperties.HEAP_GUARD_THRESHOLD);
 			return quotaException(this.kill.get());
 		}
 		if (ex.isCancelled() || ex.isInterrupted() || this.closed) {
@@ -358,8 +375,8 @@ final class SandboxWorker implements Worker {
 
 	private WorkerQuotaExceededException quotaException(@Nullable Kill killed) {
 		Kill k = (killed != null) ? killed : new Kill(QuotaKind.WALL_TIME, 0, 0);
-		return new WorkerQuotaExceededException(this.id, this.policy.name(), k.kind, k.limit, k.used,
-				QuotaProperties.propertyFor(this.policy.name(), k.kind));
+		String property = (k.property != null) ? k.property : QuotaProperties.propertyFor(this.policy.name(), k.kind);
+		return new WorkerQuotaExceededException(this.id, this.policy.name(), k.kind, k.limit, k.used, property);
 	}
 
 	private WorkerClosedException closedException() {
@@ -376,7 +393,16 @@ final class SandboxWorker implements Worker {
 	 * first kill wins.
 	 */
 	void kill(QuotaKind kind, long limit, long used) {
-		if (this.kill.compareAndSet(null, new Kill(kind, limit, used))) {
+		kill(kind, limit, used, null);
+	}
+
+	/**
+	 * Stops the worker because it exceeded a limit that another property than the
+	 * policy's quota sets (the heap guard). Safe to call from any thread; the first kill
+	 * wins.
+	 */
+	void kill(QuotaKind kind, long limit, long used, @Nullable String property) {
+		if (this.kill.compareAndSet(null, new Kill(kind, limit, used, property))) {
 			this.loader.quotaKilled(this, kind);
 			close();
 		}
@@ -433,7 +459,12 @@ final class SandboxWorker implements Worker {
 		return "Worker[id=" + this.id + ", policy=" + this.policy.name() + (this.closed ? ", closed" : "") + "]";
 	}
 
-	private record Kill(QuotaKind kind, long limit, long used) {
+	private record Kill(QuotaKind kind, long limit, long used, @Nullable String property) {
+
+		Kill(QuotaKind kind, long limit, long used) {
+			this(kind, limit, used, null);
+		}
+
 	}
 
 	/**
