@@ -1,6 +1,9 @@
 package dev.workerloader.autoconfigure;
 
+import dev.workerloader.WorkerListener;
 import dev.workerloader.WorkerLoader;
+import dev.workerloader.logging.GuestLogForwarder;
+import org.jspecify.annotations.Nullable;
 import dev.workerloader.binding.BindingProvider;
 import dev.workerloader.policy.PolicyResolver;
 import dev.workerloader.sandbox.GraalWorkerLoader;
@@ -15,6 +18,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
@@ -54,11 +58,53 @@ public final class WorkerLoaderAutoConfiguration {
 	@Bean(name = LOADER_BEAN_NAME, destroyMethod = "close")
 	@ConditionalOnMissingBean(WorkerLoader.class)
 	GraalWorkerLoader workerLoader(WorkerLoaderProperties properties, PolicyResolver policies,
-			BindingProvider bindings, ObjectProvider<WorkerLoaderBuilderCustomizer> customizers) {
+			BindingProvider bindings, ObjectProvider<WorkerListener> listeners,
+			ObjectProvider<WorkerLoaderBuilderCustomizer> customizers) {
 		GraalWorkerLoader.Builder builder = GraalWorkerLoader.builder().policies(policies).bindings(bindings);
 		applySandbox(properties, builder);
+		listeners.orderedStream().forEach(builder::listener);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return builder.build();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.slf4j.MDC")
+	static class GuestLogConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		GuestLogForwarder workerLoaderGuestLogForwarder() {
+			return new GuestLogForwarder();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.security.core.context.SecurityContextHolder")
+	static class SecurityPrincipalConfiguration {
+
+		@Bean
+		WorkerLoaderBuilderCustomizer workerLoaderSecurityPrincipalCustomizer() {
+			return (builder) -> builder.clientIdResolver(SecurityPrincipal::current);
+		}
+
+	}
+
+	/**
+	 * The authenticated principal of the calling thread: the client a worker acts for when
+	 * its code names none.
+	 */
+	static final class SecurityPrincipal {
+
+		private SecurityPrincipal() {
+		}
+
+		static @Nullable String current() {
+			var authentication = org.springframework.security.core.context.SecurityContextHolder.getContext()
+				.getAuthentication();
+			return (authentication != null && authentication.isAuthenticated()) ? authentication.getName() : null;
+		}
+
 	}
 
 	private static void applySandbox(WorkerLoaderProperties properties, GraalWorkerLoader.Builder builder) {

@@ -27,7 +27,9 @@ import dev.workerloader.WorkerCode;
 import dev.workerloader.WorkerCode.BindingRef;
 import dev.workerloader.WorkerCode.Module;
 import dev.workerloader.WorkerLoadException;
+import dev.workerloader.WorkerListener;
 import dev.workerloader.WorkerLoader;
+import dev.workerloader.WorkerQuotaExceededException;
 import dev.workerloader.WorkerPolicyException;
 import dev.workerloader.binding.BindingProvider;
 import dev.workerloader.binding.ExposedBinding;
@@ -68,6 +70,10 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 
 	private final PolicyResolver policies;
 
+	private final WorkerListener listener;
+
+	private final Supplier<@Nullable String> clientIdResolver;
+
 	private final BindingProvider bindings;
 
 	private final ValueCodec codec;
@@ -100,6 +106,8 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 
 	private GraalWorkerLoader(Builder builder) {
 		this.policies = builder.policies;
+		this.listener = new CompositeWorkerListener(builder.listeners);
+		this.clientIdResolver = builder.clientIdResolver;
 		this.bindings = builder.bindings;
 		this.codec = new ValueCodec(builder.jsonMapper);
 		this.threads = new SandboxThreads(builder.threads, builder.stackSize);
@@ -196,6 +204,28 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 	}
 
 	private SandboxWorker loadWorker(String id, WorkerCode code) {
+		long start = System.nanoTime();
+		// Resolved on the caller's thread, where the authenticated principal is known.
+		String clientId = (code.clientId() != null) ? code.clientId() : this.clientIdResolver.get();
+		try {
+			SandboxWorker worker = doLoad(id, code, clientId);
+			loaded(id, code, clientId, WorkerListener.SUCCESS, null, start);
+			return worker;
+		}
+		catch (RuntimeException ex) {
+			QuotaKind quota = (ex instanceof WorkerQuotaExceededException exceeded) ? exceeded.kind() : null;
+			loaded(id, code, clientId, WorkerListener.outcomeOf(ex), quota, start);
+			throw ex;
+		}
+	}
+
+	private void loaded(String id, WorkerCode code, @Nullable String clientId, String outcome, @Nullable QuotaKind quota,
+			long start) {
+		this.listener.loaded(new WorkerListener.LoadEvent(id, code.policy(), clientId, codeHash(code), outcome, quota,
+				Duration.ofNanos(System.nanoTime() - start)));
+	}
+
+	private SandboxWorker doLoad(String id, WorkerCode code, @Nullable String clientId) {
 		WorkerPolicy policy = resolvePolicy(id, code.policy());
 		Map<String, ExposedBinding> granted = new LinkedHashMap<>();
 		Map<String, @Nullable Object> data = new LinkedHashMap<>();
@@ -230,6 +260,7 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 				: this.pool.acquire();
 		SandboxWorker worker = new SandboxWorker(this, id, policy, codeHash(code), context, this.threads.serial());
 		bindingHost.attach(worker);
+		worker.clientId(clientId);
 		this.active.add(worker);
 		worker.start(modules, parseFirst, mainSource, envJson, bindingHost.bindingsJson(), bindingHost);
 		this.loads.incrementAndGet();
@@ -517,6 +548,10 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 				stats.created(), stats.acquired(), stats.misses(), isReady());
 	}
 
+	WorkerListener listener() {
+		return this.listener;
+	}
+
 	ValueCodec codec() {
 		return this.codec;
 	}
@@ -639,6 +674,31 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 			.of(WorkerPolicy.of(WorkerCode.DEFAULT_POLICY, WorkerLimits.DEFAULTS).withBindings(WILDCARD));
 
 		private BindingProvider bindings = BindingProvider.NONE;
+
+		private final List<WorkerListener> listeners = new ArrayList<>();
+
+		private Supplier<@Nullable String> clientIdResolver = () -> null;
+
+		/**
+		 * Sets how to find the client a worker acts for when its code names none, such as
+		 * the authenticated principal. Called on the thread that loads the worker.
+		 * @param resolver the resolver; may return {@code null}
+		 * @return this builder
+		 */
+		public Builder clientIdResolver(Supplier<@Nullable String> resolver) {
+			this.clientIdResolver = Objects.requireNonNull(resolver, "'resolver' must not be null");
+			return this;
+		}
+
+		/**
+		 * Adds a listener that hears every load, invocation and guest log line.
+		 * @param listener the listener
+		 * @return this builder
+		 */
+		public Builder listener(WorkerListener listener) {
+			this.listeners.add(Objects.requireNonNull(listener, "'listener' must not be null"));
+			return this;
+		}
 
 		private JsonMapper jsonMapper = JsonMapper.builder().build();
 

@@ -20,6 +20,7 @@ import dev.workerloader.QuotaKind;
 import dev.workerloader.Worker;
 import dev.workerloader.WorkerClosedException;
 import dev.workerloader.WorkerException;
+import dev.workerloader.WorkerListener;
 import dev.workerloader.WorkerLoadException;
 import dev.workerloader.WorkerQuotaExceededException;
 import dev.workerloader.policy.WorkerLimits;
@@ -76,6 +77,8 @@ final class SandboxWorker implements Worker {
 
 	private @Nullable Runnable onClose;
 
+	private @Nullable String clientId;
+
 	SandboxWorker(GraalWorkerLoader loader, String id, WorkerPolicy policy, String codeHash, SandboxContext sandbox,
 			Executor serial) {
 		this.loader = loader;
@@ -114,6 +117,14 @@ final class SandboxWorker implements Worker {
 
 	@Nullable String lastOutcome() {
 		return this.lastOutcome;
+	}
+
+	void clientId(@Nullable String clientId) {
+		this.clientId = clientId;
+	}
+
+	@Nullable String clientId() {
+		return this.clientId;
 	}
 
 	void onClose(Runnable onClose) {
@@ -209,6 +220,33 @@ final class SandboxWorker implements Worker {
 	}
 
 	private Invocation invoke(String exportName, String method, @Nullable String paramJson, String propsJson) {
+		WorkerListener listener = this.loader.listener();
+		WorkerListener.InvocationScope scope = listener.invocationStarted(new WorkerListener.InvocationStart(this.id,
+				this.policy.name(), this.clientId, this.codeHash, exportName, method));
+		long start = System.nanoTime();
+		try {
+			Invocation invocation = runInvocation(exportName, method, paramJson, propsJson);
+			guestLogs(listener, invocation.logs());
+			scope.finished(new WorkerListener.InvocationEnd(WorkerListener.SUCCESS, null, null, invocation.cpuTime(),
+					invocation.wallTime(), invocation.allocatedBytes()));
+			return invocation;
+		}
+		catch (WorkerException ex) {
+			guestLogs(listener, ex.getLogs());
+			QuotaKind quota = (ex instanceof WorkerQuotaExceededException exceeded) ? exceeded.kind() : null;
+			scope.finished(new WorkerListener.InvocationEnd(WorkerListener.outcomeOf(ex), quota, ex.getName(),
+					Duration.ZERO, Duration.ofNanos(System.nanoTime() - start), 0));
+			throw ex;
+		}
+	}
+
+	private void guestLogs(WorkerListener listener, List<LogEntry> logs) {
+		for (LogEntry entry : logs) {
+			listener.guestLog(this.id, this.policy.name(), entry);
+		}
+	}
+
+	private Invocation runInvocation(String exportName, String method, @Nullable String paramJson, String propsJson) {
 		if (this.closed) {
 			throw closedException();
 		}
@@ -243,7 +281,7 @@ final class SandboxWorker implements Worker {
 			}
 			Object value = this.loader.codec().fromJson(json);
 			LogSink.Buffer logs = this.sandbox.logSink.end();
-			this.lastOutcome = "success";
+			this.lastOutcome = WorkerListener.SUCCESS;
 			return new Invocation(value, logs.entries(), logs.truncated(), Duration.ofNanos(watch.cpuTime()),
 					Duration.ofNanos(watch.wallTime()), watch.allocated());
 		}
@@ -268,21 +306,8 @@ final class SandboxWorker implements Worker {
 
 	private WorkerException withLogs(WorkerException ex) {
 		List<LogEntry> logs = this.sandbox.logSink.end().entries();
-		this.lastOutcome = outcomeOf(ex);
+		this.lastOutcome = WorkerListener.outcomeOf(ex);
 		return logs.isEmpty() ? ex : ex.withLogs(logs);
-	}
-
-	private static String outcomeOf(WorkerException ex) {
-		if (ex instanceof WorkerQuotaExceededException) {
-			return "quota_exceeded";
-		}
-		if (ex instanceof WorkerClosedException) {
-			return "closed";
-		}
-		if (ex instanceof WorkerLoadException) {
-			return "load_error";
-		}
-		return "guest_error";
 	}
 
 	private void awaitSettlement(Settlement settlement, String method) {

@@ -1,0 +1,7 @@
+/**
+ * The {@code workerloader} actuator endpoint.
+ */
+@NullMarked
+package dev.workerloader.actuate.endpoint;
+
+import org.jspecify.annotations.NullMarked;

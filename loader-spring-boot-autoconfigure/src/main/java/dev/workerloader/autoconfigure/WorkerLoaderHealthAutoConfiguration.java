@@ -1,0 +1,33 @@
+package dev.workerloader.autoconfigure;
+
+import dev.workerloader.actuate.health.WorkerLoaderHealthIndicator;
+import dev.workerloader.sandbox.GraalWorkerLoader;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
+ * of the {@code workerloader} health indicator.
+ *
+ * @author Worker Loader team
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = WorkerLoaderAutoConfiguration.class)
+@ConditionalOnClass({ GraalWorkerLoader.class, HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
+@ConditionalOnBean(GraalWorkerLoader.class)
+@ConditionalOnEnabledHealthIndicator("workerloader")
+public final class WorkerLoaderHealthAutoConfiguration {
+
+	@Bean(name = "workerloaderHealthIndicator")
+	@ConditionalOnMissingBean(name = "workerloaderHealthIndicator")
+	WorkerLoaderHealthIndicator workerloaderHealthIndicator(GraalWorkerLoader loader) {
+		return new WorkerLoaderHealthIndicator(loader);
+	}
+
+}

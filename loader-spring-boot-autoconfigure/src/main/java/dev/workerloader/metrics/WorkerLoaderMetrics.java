@@ -1,0 +1,133 @@
+package dev.workerloader.metrics;
+
+import java.util.Locale;
+
+import dev.workerloader.QuotaKind;
+import dev.workerloader.sandbox.GraalWorkerLoader;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+/**
+ * The gauges and counters of a {@link GraalWorkerLoader}: pool, quota kills, parse cache
+ * and workers. Loads are counted by {@link LoadMetricsListener}; invocations are timed by
+ * the {@code worker.loader.execution} observation. Tags are bounded: worker ids and code
+ * hashes are never tags.
+ *
+ * @author Worker Loader team
+ * @since 0.1.0
+ */
+public class WorkerLoaderMetrics implements MeterBinder {
+
+	/**
+	 * Pre-initialized contexts the pool holds open, idle and handed out.
+	 */
+	public static final String POOL_SIZE = "worker.loader.pool.size";
+
+	/**
+	 * Pre-initialized contexts waiting in the pool.
+	 */
+	public static final String POOL_IDLE = "worker.loader.pool.idle";
+
+	/**
+	 * The number of idle contexts the pool aims for, adapted to the acquisition rate.
+	 */
+	public static final String POOL_TARGET = "worker.loader.pool.target";
+
+	/**
+	 * Acquisitions that found the pool empty and built a context inline.
+	 */
+	public static final String POOL_MISSES = "worker.loader.pool.misses";
+
+	/**
+	 * Workers stopped for exceeding a quota, tagged {@code kind}.
+	 */
+	public static final String QUOTA_KILLS = "worker.loader.quota.kills";
+
+	/**
+	 * Lookups of parsed sources, tagged {@code result} ({@code hit} or {@code miss}).
+	 */
+	public static final String CACHE_REQUESTS = "worker.loader.cache.requests";
+
+	/**
+	 * Parsed sources in the cache.
+	 */
+	public static final String CACHE_SIZE = "worker.loader.cache.size";
+
+	/**
+	 * Parsed sources evicted from the cache.
+	 */
+	public static final String CACHE_EVICTIONS = "worker.loader.cache.evictions";
+
+	/**
+	 * Workers currently open.
+	 */
+	public static final String WORKERS_ACTIVE = "worker.loader.workers.active";
+
+	/**
+	 * Workers kept warm by {@code get(id, ...)}.
+	 */
+	public static final String WORKERS_KEPT = "worker.loader.workers.kept";
+
+	private final GraalWorkerLoader loader;
+
+	/**
+	 * Creates the meters of the given loader.
+	 * @param loader the loader
+	 */
+	public WorkerLoaderMetrics(GraalWorkerLoader loader) {
+		this.loader = loader;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		GraalWorkerLoader loader = this.loader;
+		Gauge.builder(POOL_SIZE, loader, (l) -> l.pool().size())
+			.description("Pre-initialized sandbox contexts the pool holds open")
+			.baseUnit("contexts")
+			.register(registry);
+		Gauge.builder(POOL_IDLE, loader, (l) -> l.pool().idle())
+			.description("Pre-initialized sandbox contexts waiting in the pool")
+			.baseUnit("contexts")
+			.register(registry);
+		Gauge.builder(POOL_TARGET, loader, (l) -> l.pool().target())
+			.description("Idle contexts the pool aims for, adapted to the acquisition rate")
+			.baseUnit("contexts")
+			.register(registry);
+		FunctionCounter.builder(POOL_MISSES, loader, (l) -> l.pool().misses())
+			.description("Acquisitions that found the pool empty and built a context inline")
+			.register(registry);
+		for (QuotaKind kind : QuotaKind.values()) {
+			FunctionCounter.builder(QUOTA_KILLS, loader, (l) -> l.quotaKills().getOrDefault(kind, 0L))
+				.description("Workers stopped for exceeding a quota")
+				.tag("kind", kind.name().toLowerCase(Locale.ROOT))
+				.register(registry);
+		}
+		FunctionCounter.builder(CACHE_REQUESTS, loader, (l) -> l.sourceCache().hits())
+			.description("Lookups of parsed worker sources")
+			.tag("result", "hit")
+			.register(registry);
+		FunctionCounter.builder(CACHE_REQUESTS, loader, (l) -> l.sourceCache().misses())
+			.description("Lookups of parsed worker sources")
+			.tag("result", "miss")
+			.register(registry);
+		Gauge.builder(CACHE_SIZE, loader, (l) -> l.sourceCache().size())
+			.description("Parsed worker sources in the cache")
+			.baseUnit(BaseUnits.OBJECTS)
+			.register(registry);
+		FunctionCounter.builder(CACHE_EVICTIONS, loader, (l) -> l.sourceCache().evictions())
+			.description("Parsed worker sources evicted from the cache")
+			.register(registry);
+		Gauge.builder(WORKERS_ACTIVE, loader, GraalWorkerLoader::activeWorkers)
+			.description("Workers currently open")
+			.baseUnit("workers")
+			.register(registry);
+		Gauge.builder(WORKERS_KEPT, loader, GraalWorkerLoader::keptWorkers)
+			.description("Workers kept warm by get(id)")
+			.baseUnit("workers")
+			.register(registry);
+	}
+
+}
