@@ -87,6 +87,12 @@ class PlaygroundBrowserTests {
 		waitUpTo(60).until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "stopped: CPU_TIME"));
 		assertThat(this.browser.findElement(By.id("error")).getText()).contains("CPU_TIME")
 			.contains("worker-loader.policies.demo.limits.cpu-time");
+		// The live numbers come from /actuator/workerloader and count the kill.
+		waitUpTo(30).until((driver) -> {
+			String kills = driver.findElement(By.cssSelector("[data-stat='quota kills']")).getText();
+			return !kills.isEmpty() && !kills.equals("–") && Integer.parseInt(kills) >= 1;
+		});
+		assertThat(this.browser.findElement(By.cssSelector("[data-stat='runtime']")).getText()).isNotBlank();
 	}
 
 	@Test
