@@ -61,6 +61,14 @@ class AgentController {
 		return this.declarations.render(this.policy);
 	}
 
+	/**
+	 * The same API as JSON-schema tool definitions, for comparison with {@link #types()}.
+	 */
+	@GetMapping(path = "/tools", produces = MediaType.APPLICATION_JSON_VALUE)
+	String tools() {
+		return this.declarations.renderJsonSchemaTools(this.policy);
+	}
+
 	record RunRequest(String code, @Nullable Object param) {
 	}
 

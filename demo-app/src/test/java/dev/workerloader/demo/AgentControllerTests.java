@@ -89,6 +89,15 @@ class AgentControllerTests {
 	}
 
 	@Test
+	void typeScriptIsSmallerThanTheEquivalentJsonSchemaTools() {
+		String types = this.client.get().uri("/api/agents/types").retrieve().body(String.class);
+		String tools = this.client.get().uri("/api/agents/tools").retrieve().body(String.class);
+		assertThat(tools).contains("\"CHAT_ROOM_history\"").contains("\"CHAT_ROOM_post\"");
+		String bindingPart = types.substring(types.indexOf("interface ChatRoom"), types.indexOf("interface Env"));
+		assertThat(bindingPart.length()).isLessThan(tools.length());
+	}
+
+	@Test
 	void typesDescribeTheChatRoomWithItsJavadoc() {
 		String types = this.client.get().uri("/api/agents/types").retrieve().body(String.class);
 		assertThat(types).contains("interface ChatRoom {")
