@@ -49,6 +49,8 @@ public class WorkerLoaderProperties {
 
 	private final Cache cache = new Cache();
 
+	private final Audit audit = new Audit();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -71,6 +73,10 @@ public class WorkerLoaderProperties {
 
 	public Pool getPool() {
 		return this.pool;
+	}
+
+	public Audit getAudit() {
+		return this.audit;
 	}
 
 	public Cache getCache() {
@@ -460,6 +466,27 @@ public class WorkerLoaderProperties {
 
 		public void setMaxSize(long maxSize) {
 			this.maxSize = maxSize;
+		}
+
+	}
+
+	/**
+	 * Audit trail of worker loads and invocations.
+	 */
+	public static class Audit {
+
+		/**
+		 * Whether every load and invocation becomes an AuditEvent (stored in the
+		 * AuditEventRepository, or logged to 'dev.workerloader.audit' without one).
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}
