@@ -1,8 +1,11 @@
 package dev.workerloader.autoconfigure;
 
+import dev.workerloader.OutboundHandler;
 import dev.workerloader.WorkerLoader;
 import dev.workerloader.binding.BindingProvider;
 import dev.workerloader.policy.PolicyResolver;
+import dev.workerloader.ratelimit.ClientIdResolver;
+import dev.workerloader.ratelimit.ClientRateLimiter;
 import dev.workerloader.sandbox.GraalWorkerLoader;
 
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -15,6 +18,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
@@ -51,11 +55,21 @@ public final class WorkerLoaderAutoConfiguration {
 		return new SpringBeanBindingProvider(beanFactory, properties);
 	}
 
+	@Bean
+	@ConditionalOnMissingBean
+	ClientRateLimiter workerLoaderRateLimiter(ObjectProvider<ClientIdResolver> clientIds) {
+		return new ClientRateLimiter(clientIds.getIfUnique(() -> ClientIdResolver.NONE));
+	}
+
 	@Bean(name = LOADER_BEAN_NAME, destroyMethod = "close")
 	@ConditionalOnMissingBean(WorkerLoader.class)
 	GraalWorkerLoader workerLoader(WorkerLoaderProperties properties, PolicyResolver policies,
-			BindingProvider bindings, ObjectProvider<WorkerLoaderBuilderCustomizer> customizers) {
+			BindingProvider bindings, ObjectProvider<WorkerLoaderBuilderCustomizer> customizers,
+			ClientRateLimiter rateLimiter, ListableBeanFactory beanFactory) {
 		GraalWorkerLoader.Builder builder = GraalWorkerLoader.builder().policies(policies).bindings(bindings);
+		// Issue 6: the policy's outbound.handler bean, and per-client rate limits.
+		builder.rateLimiter(rateLimiter).outboundHandlers((name) -> beanFactory.containsBean(name)
+				? beanFactory.getBean(name, OutboundHandler.class) : null);
 		applySandbox(properties, builder);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return builder.build();
@@ -89,6 +103,21 @@ public final class WorkerLoaderAutoConfiguration {
 		long cacheSize = properties.getCache().getMaxSize();
 		require(cacheSize >= 0, prefix + ".cache.max-size", cacheSize, "The cache size must not be negative.");
 		builder.sourceCacheSize(cacheSize);
+	}
+
+	/**
+	 * The client of a load or call without a client id is the authenticated principal.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.security.core.context.SecurityContextHolder")
+	static class SecurityClientIdConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ClientIdResolver workerLoaderClientIdResolver() {
+			return new SecurityContextClientIdResolver();
+		}
+
 	}
 
 	private static void require(boolean valid, String key, Object value, String reason) {

@@ -169,6 +169,12 @@ final class SandboxWorker implements Worker {
 
 	CompletableFuture<Invocation> invokeAsync(String exportName, String method, @Nullable Object param,
 			String propsJson) {
+		try {
+			this.loader.hostServices().beforeCall(this, this.policy);
+		}
+		catch (WorkerException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
 		String paramJson = (param != null) ? this.loader.codec().toJson(param) : null;
 		return submit(() -> invoke(exportName, method, paramJson, propsJson));
 	}
