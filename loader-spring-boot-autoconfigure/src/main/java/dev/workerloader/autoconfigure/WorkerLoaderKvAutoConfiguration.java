@@ -17,7 +17,6 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
@@ -35,9 +34,15 @@ import org.springframework.context.annotation.Import;
 @ConditionalOnBooleanProperty(prefix = WorkerLoaderProperties.CONFIG_PREFIX + ".kv", name = "enabled",
 		matchIfMissing = true)
 @EnableConfigurationProperties(WorkerLoaderProperties.class)
-@Import({ WorkerLoaderKvAutoConfiguration.JdbcKvStoreConfiguration.class,
-		WorkerLoaderKvAutoConfiguration.InMemoryKvStoreConfiguration.class })
 public final class WorkerLoaderKvAutoConfiguration {
+
+	// Bean methods of this class are processed after the nested configuration, so the
+	// JDBC store wins when there is a DataSource.
+	@Bean
+	@ConditionalOnMissingBean(KvStore.class)
+	InMemoryKvStore workerLoaderKvStore() {
+		return new InMemoryKvStore();
+	}
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -75,23 +80,12 @@ public final class WorkerLoaderKvAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(KvStore.class)
-		JdbcKvStore workerLoaderKvStore(DataSource dataSource, WorkerLoaderProperties properties) {
+		JdbcKvStore workerLoaderJdbcKvStore(DataSource dataSource, WorkerLoaderProperties properties) {
 			JdbcKvStore store = new JdbcKvStore(dataSource);
 			if (properties.getKv().isInitializeSchema()) {
 				store.createSchema();
 			}
 			return store;
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class InMemoryKvStoreConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean(KvStore.class)
-		InMemoryKvStore workerLoaderKvStore() {
-			return new InMemoryKvStore();
 		}
 
 	}
