@@ -38,9 +38,9 @@ start_test_postgres() {
 		PG_AS=(runuser -u "$owner" --)
 	fi
 	PG_BINDIR="$bindir"
-	"${PG_AS[@]}" "$bindir/initdb" -D "$PG_TEST_DIR/data" -U workerloader --auth=trust -E UTF8 --no-locale >"$PG_TEST_DIR/initdb.log" 2>&1 \
+	${PG_AS[@]+"${PG_AS[@]}"} "$bindir/initdb" -D "$PG_TEST_DIR/data" -U workerloader --auth=trust -E UTF8 --no-locale >"$PG_TEST_DIR/initdb.log" 2>&1 \
 		|| { cat "$PG_TEST_DIR/initdb.log"; return 1; }
-	"${PG_AS[@]}" "$bindir/pg_ctl" -D "$PG_TEST_DIR/data" -l "$PG_TEST_DIR/server.log" -w -t 60 \
+	${PG_AS[@]+"${PG_AS[@]}"} "$bindir/pg_ctl" -D "$PG_TEST_DIR/data" -l "$PG_TEST_DIR/server.log" -w -t 60 \
 		-o "-c listen_addresses=127.0.0.1 -p $port -k $PG_TEST_DIR -c fsync=off" start >/dev/null \
 		|| { cat "$PG_TEST_DIR/server.log"; return 1; }
 	trap stop_test_postgres EXIT
@@ -52,7 +52,7 @@ start_test_postgres() {
 
 stop_test_postgres() {
 	if [ -n "${PG_TEST_DIR:-}" ] && [ -d "$PG_TEST_DIR/data" ]; then
-		"${PG_AS[@]}" "$PG_BINDIR/pg_ctl" -D "$PG_TEST_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+		${PG_AS[@]+"${PG_AS[@]}"} "$PG_BINDIR/pg_ctl" -D "$PG_TEST_DIR/data" -m immediate stop >/dev/null 2>&1 || true
 		rm -rf "$PG_TEST_DIR"
 	fi
 }

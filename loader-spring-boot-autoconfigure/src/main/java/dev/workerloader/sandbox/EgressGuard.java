@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  * the one checked (issue 6). Immutable and thread-safe.
  *
  * @author Worker Loader team
+ * @since 0.1.0
  */
 public final class EgressGuard {
 
