@@ -95,7 +95,7 @@ public interface WorkerListener {
 		if (ex instanceof WorkerLoadException) {
 			return LOAD_ERROR;
 		}
-		if (ex.getClass().getSimpleName().equals("WorkerRateLimitedException")) {
+		if (ex instanceof WorkerRateLimitedException) {
 			return RATE_LIMITED;
 		}
 		return GUEST_ERROR;

@@ -145,7 +145,9 @@ final class PropertiesPolicyResolver implements PolicyResolver, SmartInitializin
 				: (base != null) ? base.allowedHosts() : List.of();
 		String handler = (policy.getOutbound().getHandler() != null) ? policy.getOutbound().getHandler()
 				: (base != null) ? base.outboundHandler() : null;
-		return new WorkerPolicy(name, bindings, vars, effective, hosts, handler);
+		return new WorkerPolicy(name, bindings, vars, effective, hosts, handler,
+				EgressPolicies.outboundLimits(name, policy.getOutbound(), base),
+				EgressPolicies.rateLimit(name, policy.getRateLimit(), base));
 	}
 
 	private static void checkLimits(String policy, Limits limits) {
@@ -194,6 +196,7 @@ final class PropertiesPolicyResolver implements PolicyResolver, SmartInitializin
 			throw new InvalidConfigurationPropertyValueException(key(policy.name(), "outbound.handler"), handler,
 					"No bean named '" + handler + "' is defined; name an OutboundHandler bean.");
 		}
+		EgressPolicies.validate(policy, beanFactory);
 	}
 
 	private void warnAboutWideningSettings() {

@@ -1,11 +1,13 @@
 package dev.workerloader.autoconfigure;
 
 import dev.workerloader.WorkerListener;
+import dev.workerloader.OutboundHandler;
 import dev.workerloader.WorkerLoader;
 import dev.workerloader.logging.GuestLogForwarder;
-import org.jspecify.annotations.Nullable;
 import dev.workerloader.binding.BindingProvider;
 import dev.workerloader.policy.PolicyResolver;
+import dev.workerloader.ratelimit.ClientIdResolver;
+import dev.workerloader.ratelimit.ClientRateLimiter;
 import dev.workerloader.sandbox.GraalWorkerLoader;
 
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -55,12 +57,25 @@ public final class WorkerLoaderAutoConfiguration {
 		return new SpringBeanBindingProvider(beanFactory, properties);
 	}
 
+	@Bean
+	@ConditionalOnMissingBean
+	ClientRateLimiter workerLoaderRateLimiter(ObjectProvider<ClientIdResolver> clientIds) {
+		return new ClientRateLimiter(clientIds.getIfUnique(() -> ClientIdResolver.NONE));
+	}
+
 	@Bean(name = LOADER_BEAN_NAME, destroyMethod = "close")
 	@ConditionalOnMissingBean(WorkerLoader.class)
 	GraalWorkerLoader workerLoader(WorkerLoaderProperties properties, PolicyResolver policies,
 			BindingProvider bindings, ObjectProvider<WorkerListener> listeners,
-			ObjectProvider<WorkerLoaderBuilderCustomizer> customizers) {
+			ObjectProvider<WorkerLoaderBuilderCustomizer> customizers, ClientRateLimiter rateLimiter,
+			ObjectProvider<ClientIdResolver> clientIds, ListableBeanFactory beanFactory) {
 		GraalWorkerLoader.Builder builder = GraalWorkerLoader.builder().policies(policies).bindings(bindings);
+		// The client a worker acts for when its code names none (audit, rate limits).
+		ClientIdResolver clientIdResolver = clientIds.getIfUnique(() -> ClientIdResolver.NONE);
+		builder.clientIdResolver(clientIdResolver::currentClientId);
+		// Issue 6: the policy's outbound.handler bean, and per-client rate limits.
+		builder.rateLimiter(rateLimiter).outboundHandlers((name) -> beanFactory.containsBean(name)
+				? beanFactory.getBean(name, OutboundHandler.class) : null);
 		applySandbox(properties, builder);
 		listeners.orderedStream().forEach(builder::listener);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
@@ -75,34 +90,6 @@ public final class WorkerLoaderAutoConfiguration {
 		@ConditionalOnMissingBean
 		GuestLogForwarder workerLoaderGuestLogForwarder() {
 			return new GuestLogForwarder();
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "org.springframework.security.core.context.SecurityContextHolder")
-	static class SecurityPrincipalConfiguration {
-
-		@Bean
-		WorkerLoaderBuilderCustomizer workerLoaderSecurityPrincipalCustomizer() {
-			return (builder) -> builder.clientIdResolver(SecurityPrincipal::current);
-		}
-
-	}
-
-	/**
-	 * The authenticated principal of the calling thread: the client a worker acts for when
-	 * its code names none.
-	 */
-	static final class SecurityPrincipal {
-
-		private SecurityPrincipal() {
-		}
-
-		static @Nullable String current() {
-			var authentication = org.springframework.security.core.context.SecurityContextHolder.getContext()
-				.getAuthentication();
-			return (authentication != null && authentication.isAuthenticated()) ? authentication.getName() : null;
 		}
 
 	}
@@ -135,6 +122,21 @@ public final class WorkerLoaderAutoConfiguration {
 		long cacheSize = properties.getCache().getMaxSize();
 		require(cacheSize >= 0, prefix + ".cache.max-size", cacheSize, "The cache size must not be negative.");
 		builder.sourceCacheSize(cacheSize);
+	}
+
+	/**
+	 * The client of a load or call without a client id is the authenticated principal.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.security.core.context.SecurityContextHolder")
+	static class SecurityClientIdConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ClientIdResolver workerLoaderClientIdResolver() {
+			return new SecurityContextClientIdResolver();
+		}
+
 	}
 
 	private static void require(boolean valid, String key, Object value, String reason) {

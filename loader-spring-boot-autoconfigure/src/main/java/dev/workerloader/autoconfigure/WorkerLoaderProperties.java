@@ -50,6 +50,7 @@ public class WorkerLoaderProperties {
 	private final Cache cache = new Cache();
 
 	private final Audit audit = new Audit();
+	private final Kv kv = new Kv();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -83,6 +84,10 @@ public class WorkerLoaderProperties {
 		return this.cache;
 	}
 
+	public Kv getKv() {
+		return this.kv;
+	}
+
 	/**
 	 * A named policy: the allowlist a worker is checked against before its sandbox is
 	 * created. Values that are not set are taken from the base policy, then from the
@@ -114,6 +119,8 @@ public class WorkerLoaderProperties {
 
 		private final Outbound outbound = new Outbound();
 
+		private final RateLimit rateLimit = new RateLimit();
+
 		public @Nullable String getBasePolicy() {
 			return this.basePolicy;
 		}
@@ -144,6 +151,10 @@ public class WorkerLoaderProperties {
 
 		public Outbound getOutbound() {
 			return this.outbound;
+		}
+
+		public RateLimit getRateLimit() {
+			return this.rateLimit;
 		}
 
 	}
@@ -304,6 +315,46 @@ public class WorkerLoaderProperties {
 		 */
 		private @Nullable String handler;
 
+		/**
+		 * Subrequests one invocation may make with fetch(), each redirect hop counting as
+		 * one.
+		 */
+		private @Nullable Integer maxRequests;
+
+		/**
+		 * Size of one fetch() response body.
+		 */
+		private @Nullable DataSize maxResponseSize;
+
+		/**
+		 * Time one fetch() may take, redirects included.
+		 */
+		private @Nullable Duration timeout;
+
+		public @Nullable Integer getMaxRequests() {
+			return this.maxRequests;
+		}
+
+		public void setMaxRequests(@Nullable Integer maxRequests) {
+			this.maxRequests = maxRequests;
+		}
+
+		public @Nullable DataSize getMaxResponseSize() {
+			return this.maxResponseSize;
+		}
+
+		public void setMaxResponseSize(@Nullable DataSize maxResponseSize) {
+			this.maxResponseSize = maxResponseSize;
+		}
+
+		public @Nullable Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(@Nullable Duration timeout) {
+			this.timeout = timeout;
+		}
+
 		public @Nullable List<String> getAllowedHosts() {
 			return this.allowedHosts;
 		}
@@ -318,6 +369,153 @@ public class WorkerLoaderProperties {
 
 		public void setHandler(@Nullable String handler) {
 			this.handler = handler;
+		}
+
+	}
+
+	/**
+	 * A token bucket per client for a policy's worker loads and calls. Not limited when
+	 * capacity is not set.
+	 */
+	public static class RateLimit {
+
+		/**
+		 * Loads and calls a client may make at once, its largest burst.
+		 */
+		private @Nullable Long capacity;
+
+		/**
+		 * Tokens a client gets back every refill period. When not set, the capacity.
+		 */
+		private @Nullable Long refillTokens;
+
+		/**
+		 * Period over which refill-tokens are given back, spread evenly.
+		 */
+		private @Nullable Duration refillPeriod;
+
+		public @Nullable Long getCapacity() {
+			return this.capacity;
+		}
+
+		public void setCapacity(@Nullable Long capacity) {
+			this.capacity = capacity;
+		}
+
+		public @Nullable Long getRefillTokens() {
+			return this.refillTokens;
+		}
+
+		public void setRefillTokens(@Nullable Long refillTokens) {
+			this.refillTokens = refillTokens;
+		}
+
+		public @Nullable Duration getRefillPeriod() {
+			return this.refillPeriod;
+		}
+
+		public void setRefillPeriod(@Nullable Duration refillPeriod) {
+			this.refillPeriod = refillPeriod;
+		}
+
+	}
+
+	/**
+	 * Settings of the KV binding, env.KV.
+	 */
+	public static class Kv {
+
+		/**
+		 * Whether to offer the KV binding. Workers still need KV in their policy's
+		 * bindings.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Size of one key, in UTF-8.
+		 */
+		private DataSize maxKeySize = DataSize.ofBytes(512);
+
+		/**
+		 * Size of one value, in UTF-8.
+		 */
+		private DataSize maxValueSize = DataSize.ofKilobytes(64);
+
+		/**
+		 * Keys one namespace (one worker id, or one explicit namespace) may hold.
+		 */
+		private long maxKeys = 1000;
+
+		/**
+		 * Size of all keys and values of one namespace, in UTF-8.
+		 */
+		private DataSize maxBytes = DataSize.ofMegabytes(10);
+
+		/**
+		 * Operations one batch may hold.
+		 */
+		private int maxBatchSize = 128;
+
+		/**
+		 * Whether to create the worker_kv tables on startup when KV is stored in a
+		 * DataSource.
+		 */
+		private boolean initializeSchema = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public DataSize getMaxKeySize() {
+			return this.maxKeySize;
+		}
+
+		public void setMaxKeySize(DataSize maxKeySize) {
+			this.maxKeySize = maxKeySize;
+		}
+
+		public DataSize getMaxValueSize() {
+			return this.maxValueSize;
+		}
+
+		public void setMaxValueSize(DataSize maxValueSize) {
+			this.maxValueSize = maxValueSize;
+		}
+
+		public long getMaxKeys() {
+			return this.maxKeys;
+		}
+
+		public void setMaxKeys(long maxKeys) {
+			this.maxKeys = maxKeys;
+		}
+
+		public DataSize getMaxBytes() {
+			return this.maxBytes;
+		}
+
+		public void setMaxBytes(DataSize maxBytes) {
+			this.maxBytes = maxBytes;
+		}
+
+		public int getMaxBatchSize() {
+			return this.maxBatchSize;
+		}
+
+		public void setMaxBatchSize(int maxBatchSize) {
+			this.maxBatchSize = maxBatchSize;
+		}
+
+		public boolean isInitializeSchema() {
+			return this.initializeSchema;
+		}
+
+		public void setInitializeSchema(boolean initializeSchema) {
+			this.initializeSchema = initializeSchema;
 		}
 
 	}

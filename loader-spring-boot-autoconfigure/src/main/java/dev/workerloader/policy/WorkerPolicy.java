@@ -21,11 +21,15 @@ import org.jspecify.annotations.Nullable;
  * patterns, optionally with scheme and port
  * @param outboundHandler the name of the {@code OutboundHandler} bean that sees every
  * request, if any
+ * @param outboundLimits the bounds on {@code fetch()}
+ * @param rateLimit the token bucket each client's loads and calls take from, or
+ * {@code null} for no rate limit
  * @author Worker Loader team
  * @since 0.1.0
  */
 public record WorkerPolicy(String name, Set<String> bindings, Map<String, String> vars, WorkerLimits limits,
-		List<String> allowedHosts, @Nullable String outboundHandler) {
+		List<String> allowedHosts, @Nullable String outboundHandler, OutboundLimits outboundLimits,
+		@Nullable RateLimit rateLimit) {
 
 	public WorkerPolicy {
 		Objects.requireNonNull(name, "'name' must not be null");
@@ -33,6 +37,21 @@ public record WorkerPolicy(String name, Set<String> bindings, Map<String, String
 		vars = Map.copyOf(vars);
 		Objects.requireNonNull(limits, "'limits' must not be null");
 		allowedHosts = List.copyOf(allowedHosts);
+		Objects.requireNonNull(outboundLimits, "'outboundLimits' must not be null");
+	}
+
+	/**
+	 * Creates a policy with the default outbound limits and no rate limit.
+	 * @param name the policy name
+	 * @param bindings the binding names
+	 * @param vars the vars
+	 * @param limits the limits
+	 * @param allowedHosts the hosts {@code fetch()} may reach
+	 * @param outboundHandler the outbound handler bean name, if any
+	 */
+	public WorkerPolicy(String name, Set<String> bindings, Map<String, String> vars, WorkerLimits limits,
+			List<String> allowedHosts, @Nullable String outboundHandler) {
+		this(name, bindings, vars, limits, allowedHosts, outboundHandler, OutboundLimits.DEFAULTS, null);
 	}
 
 	/**
@@ -53,7 +72,8 @@ public record WorkerPolicy(String name, Set<String> bindings, Map<String, String
 	public WorkerPolicy withBindings(String... names) {
 		Set<String> all = new TreeSet<>(this.bindings);
 		all.addAll(List.of(names));
-		return new WorkerPolicy(this.name, all, this.vars, this.limits, this.allowedHosts, this.outboundHandler);
+		return new WorkerPolicy(this.name, all, this.vars, this.limits, this.allowedHosts, this.outboundHandler,
+				this.outboundLimits, this.rateLimit);
 	}
 
 	/**
@@ -62,7 +82,8 @@ public record WorkerPolicy(String name, Set<String> bindings, Map<String, String
 	 * @return the new policy
 	 */
 	public WorkerPolicy withVars(Map<String, String> vars) {
-		return new WorkerPolicy(this.name, this.bindings, vars, this.limits, this.allowedHosts, this.outboundHandler);
+		return new WorkerPolicy(this.name, this.bindings, vars, this.limits, this.allowedHosts, this.outboundHandler,
+				this.outboundLimits, this.rateLimit);
 	}
 
 	/**
@@ -71,7 +92,41 @@ public record WorkerPolicy(String name, Set<String> bindings, Map<String, String
 	 * @return the new policy
 	 */
 	public WorkerPolicy withLimits(WorkerLimits limits) {
-		return new WorkerPolicy(this.name, this.bindings, this.vars, limits, this.allowedHosts, this.outboundHandler);
+		return new WorkerPolicy(this.name, this.bindings, this.vars, limits, this.allowedHosts, this.outboundHandler,
+				this.outboundLimits, this.rateLimit);
+	}
+
+	/**
+	 * Returns a copy whose {@code fetch()} may reach the given hosts, through the given
+	 * handler.
+	 * @param allowedHosts exact hosts or {@code *.example.com} patterns, optionally with
+	 * scheme and port
+	 * @param outboundHandler the name of the handler bean, or {@code null}
+	 * @return the new policy
+	 */
+	public WorkerPolicy withOutbound(List<String> allowedHosts, @Nullable String outboundHandler) {
+		return new WorkerPolicy(this.name, this.bindings, this.vars, this.limits, allowedHosts, outboundHandler,
+				this.outboundLimits, this.rateLimit);
+	}
+
+	/**
+	 * Returns a copy with other bounds on {@code fetch()}.
+	 * @param outboundLimits the bounds
+	 * @return the new policy
+	 */
+	public WorkerPolicy withOutboundLimits(OutboundLimits outboundLimits) {
+		return new WorkerPolicy(this.name, this.bindings, this.vars, this.limits, this.allowedHosts,
+				this.outboundHandler, outboundLimits, this.rateLimit);
+	}
+
+	/**
+	 * Returns a copy with a per-client rate limit.
+	 * @param rateLimit the token bucket, or {@code null} for none
+	 * @return the new policy
+	 */
+	public WorkerPolicy withRateLimit(@Nullable RateLimit rateLimit) {
+		return new WorkerPolicy(this.name, this.bindings, this.vars, this.limits, this.allowedHosts,
+				this.outboundHandler, this.outboundLimits, rateLimit);
 	}
 
 	@Override
@@ -79,7 +134,8 @@ public record WorkerPolicy(String name, Set<String> bindings, Map<String, String
 		// Var values may be secrets: print their names only.
 		return "WorkerPolicy[name=" + this.name + ", bindings=" + new TreeSet<>(this.bindings) + ", vars="
 				+ new TreeSet<>(this.vars.keySet()) + ", limits=" + this.limits + ", allowedHosts=" + this.allowedHosts
-				+ ", outboundHandler=" + this.outboundHandler + "]";
+				+ ", outboundHandler=" + this.outboundHandler + ", outboundLimits=" + this.outboundLimits + ", rateLimit="
+				+ this.rateLimit + "]";
 	}
 
 }

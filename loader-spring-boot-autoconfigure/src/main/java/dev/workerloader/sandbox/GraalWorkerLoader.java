@@ -17,10 +17,12 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.workerloader.OutboundHandler;
 import dev.workerloader.QuotaKind;
 import dev.workerloader.Worker;
 import dev.workerloader.WorkerCode;
@@ -36,6 +38,8 @@ import dev.workerloader.binding.ExposedBinding;
 import dev.workerloader.policy.PolicyResolver;
 import dev.workerloader.policy.WorkerLimits;
 import dev.workerloader.policy.WorkerPolicy;
+import dev.workerloader.ratelimit.ClientIdResolver;
+import dev.workerloader.ratelimit.ClientRateLimiter;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.graalvm.polyglot.Source;
@@ -103,6 +107,8 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 	private final AtomicLong anonymous = new AtomicLong();
 
 	private volatile long lastKillLatencyNanos = -1;
+	// Issue 6: fetch(), per-client rate limits and per-worker bindings.
+	private final HostServices hostServices;
 
 	private GraalWorkerLoader(Builder builder) {
 		this.policies = builder.policies;
@@ -110,6 +116,7 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		this.clientIdResolver = builder.clientIdResolver;
 		this.bindings = builder.bindings;
 		this.codec = new ValueCodec(builder.jsonMapper);
+		this.hostServices = new HostServices(builder.outboundHandlers, builder.rateLimiter, this.codec, 16);
 		this.threads = new SandboxThreads(builder.threads, builder.stackSize);
 		this.watchdog = new Watchdog(builder.watchdogInterval);
 		this.sources = Caffeine.newBuilder().maximumSize(builder.sourceCacheSize).recordStats().build();
@@ -227,6 +234,7 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 
 	private SandboxWorker doLoad(String id, WorkerCode code, @Nullable String clientId) {
 		WorkerPolicy policy = resolvePolicy(id, code.policy());
+		this.hostServices.beforeLoad(id, code, policy);
 		Map<String, ExposedBinding> granted = new LinkedHashMap<>();
 		Map<String, @Nullable Object> data = new LinkedHashMap<>();
 		checkEnv(id, code, policy, granted, data);
@@ -261,6 +269,13 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		SandboxWorker worker = new SandboxWorker(this, id, policy, codeHash(code), context, this.threads.serial());
 		bindingHost.attach(worker);
 		worker.clientId(clientId);
+		try {
+			this.hostServices.attach(worker, code, policy);
+		}
+		catch (RuntimeException ex) {
+			worker.close();
+			throw ex;
+		}
 		this.active.add(worker);
 		worker.start(modules, parseFirst, mainSource, envJson, bindingHost.bindingsJson(), bindingHost);
 		this.loads.incrementAndGet();
@@ -316,7 +331,7 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 						+ "). Annotate a bean with @WorkerBinding(\"" + ref.name() + "\"), or set worker-loader.bindings."
 						+ ref.name() + ".bean.");
 			}
-			return registered;
+			return HostServices.scope(registered, id);
 		}
 		try {
 			return ExposedBinding.of(ref.name(), target, ref.exposedAs());
@@ -556,6 +571,18 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		return this.codec;
 	}
 
+	HostServices hostServices() {
+		return this.hostServices;
+	}
+
+	/**
+	 * Returns the per-client rate limiter, with the count of refused loads and calls.
+	 * @return the rate limiter
+	 */
+	public ClientRateLimiter rateLimiter() {
+		return this.hostServices.rateLimiter();
+	}
+
 	Watchdog watchdog() {
 		return this.watchdog;
 	}
@@ -603,6 +630,7 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		this.watchdog.close();
 		this.threads.close();
 		this.pool.close();
+		this.hostServices.close();
 		this.engine.thenAccept(SandboxEngine::close);
 	}
 
@@ -716,7 +744,33 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 
 		private double heapGuardThreshold = 0.85;
 
+		private Function<String, @Nullable OutboundHandler> outboundHandlers = (name) -> null;
+
+		private ClientRateLimiter rateLimiter = new ClientRateLimiter(ClientIdResolver.NONE);
+
 		private Builder() {
+		}
+
+		/**
+		 * Sets how the {@code OutboundHandler} a policy names in
+		 * {@code outbound.handler} is found, such as a Spring bean lookup.
+		 * @param handlers returns the handler with the given name, or {@code null}
+		 * @return this builder
+		 */
+		public Builder outboundHandlers(Function<String, @Nullable OutboundHandler> handlers) {
+			this.outboundHandlers = Objects.requireNonNull(handlers, "'handlers' must not be null");
+			return this;
+		}
+
+		/**
+		 * Sets the rate limiter that applies each policy's per-client rate limit to loads
+		 * and calls.
+		 * @param rateLimiter the rate limiter
+		 * @return this builder
+		 */
+		public Builder rateLimiter(ClientRateLimiter rateLimiter) {
+			this.rateLimiter = Objects.requireNonNull(rateLimiter, "'rateLimiter' must not be null");
+			return this;
 		}
 
 		/**

@@ -190,6 +190,18 @@ final class SandboxWorker implements Worker {
 
 	CompletableFuture<Invocation> invokeAsync(String exportName, String method, @Nullable Object param,
 			String propsJson) {
+		try {
+			this.loader.hostServices().beforeCall(this, this.policy);
+		}
+		catch (WorkerException ex) {
+			// A refused call never runs, but operators see it: observation, audit, metrics.
+			this.loader.listener()
+				.invocationStarted(new WorkerListener.InvocationStart(this.id, this.policy.name(), this.clientId,
+						this.codeHash, exportName, method))
+				.finished(new WorkerListener.InvocationEnd(WorkerListener.outcomeOf(ex), null, ex.getName(),
+						Duration.ZERO, Duration.ZERO, 0));
+			return CompletableFuture.failedFuture(ex);
+		}
 		String paramJson = (param != null) ? this.loader.codec().toJson(param) : null;
 		return submit(() -> invoke(exportName, method, paramJson, propsJson));
 	}

@@ -91,7 +91,183 @@
 		settle(true, json);
 	}
 
+	// ---- Issue 6: fetch(), Request, Response and Headers -------------------------------
+	// A standard-shaped subset. The host does the network work (FetchHost) and decides
+	// what may be reached; this shim only shapes values. fetchHost is installed per
+	// worker by installFetch, before the worker's modules run.
+	let fetchHost = null;
+	const OwnMap = Map;
+	const mapGet = Map.prototype.get;
+	const mapSet = Map.prototype.set;
+	const mapHas = Map.prototype.has;
+	const mapDelete = Map.prototype.delete;
+	const mapForEach = Map.prototype.forEach;
+	const arrayPush = Array.prototype.push;
+	const arraySort = Array.prototype.sort;
+	const toLower = String.prototype.toLowerCase;
+	const symbolIterator = Symbol.iterator;
+	const isArray = Array.isArray;
+	const promiseResolve = (value) => OwnPromise.resolve(value);
+	const promiseReject = (error) => OwnPromise.reject(error);
+
+	function headerName(name) {
+		return apply(toLower, StringCtor(name), []);
+	}
+
+	class Headers {
+		#map = new OwnMap();
+		constructor(init) {
+			if (init === undefined || init === null) {
+				return;
+			}
+			if (init instanceof Headers) {
+				init.forEach((value, name) => this.append(name, value));
+			} else if (isArray(init)) {
+				for (const pair of init) {
+					this.append(pair[0], pair[1]);
+				}
+			} else if (typeof init === 'object') {
+				for (const name of keys(init)) {
+					this.append(name, init[name]);
+				}
+			}
+		}
+		append(name, value) {
+			const key = headerName(name);
+			const existing = apply(mapGet, this.#map, [key]);
+			apply(mapSet, this.#map, [key, existing === undefined ? StringCtor(value) : existing + ', ' + StringCtor(value)]);
+		}
+		set(name, value) { apply(mapSet, this.#map, [headerName(name), StringCtor(value)]); }
+		get(name) {
+			const value = apply(mapGet, this.#map, [headerName(name)]);
+			return value === undefined ? null : value;
+		}
+		has(name) { return apply(mapHas, this.#map, [headerName(name)]); }
+		delete(name) { apply(mapDelete, this.#map, [headerName(name)]); }
+		forEach(callback, thisArg) {
+			for (const [name, value] of this.entries()) {
+				apply(callback, thisArg, [value, name, this]);
+			}
+		}
+		entries() {
+			const pairs = [];
+			apply(mapForEach, this.#map, [(value, name) => apply(arrayPush, pairs, [[name, value]])]);
+			apply(arraySort, pairs, [(a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)]);
+			return pairs[symbolIterator]();
+		}
+		keys() { return apply(arrayMap, [...this.entries()], [(pair) => pair[0]])[symbolIterator](); }
+		values() { return apply(arrayMap, [...this.entries()], [(pair) => pair[1]])[symbolIterator](); }
+		[Symbol.iterator]() { return this.entries(); }
+	}
+
+	function bodyText(body) {
+		if (body === undefined || body === null) {
+			return null;
+		}
+		if (typeof body === 'string') {
+			return body;
+		}
+		throw new TypeErrorCtor('fetch() supports string bodies only: use JSON.stringify(value) for JSON');
+	}
+
+	class Request {
+		constructor(input, init) {
+			const options = init || {};
+			const base = input instanceof Request ? input : null;
+			this.url = base ? base.url : StringCtor(input && typeof input === 'object' && input.href !== undefined ? input.href : input);
+			this.method = apply(String.prototype.toUpperCase, StringCtor(options.method || (base ? base.method : 'GET')), []);
+			this.headers = new Headers(options.headers !== undefined ? options.headers : (base ? base.headers : undefined));
+			this.body = options.body !== undefined ? bodyText(options.body) : (base ? base.body : null);
+			this.redirect = StringCtor(options.redirect || (base ? base.redirect : 'follow'));
+			if ((this.method === 'GET' || this.method === 'HEAD') && this.body !== null) {
+				throw new TypeErrorCtor('Request with ' + this.method + ' method cannot have a body');
+			}
+		}
+		async text() { return this.body === null ? '' : this.body; }
+		async json() { return parse(await this.text()); }
+		clone() { return new Request(this); }
+	}
+
+	class Response {
+		#body;
+		#used = false;
+		constructor(body, init) {
+			const options = init || {};
+			this.#body = body === undefined || body === null ? '' : StringCtor(body);
+			this.status = options.status === undefined ? 200 : options.status;
+			this.statusText = options.statusText === undefined ? '' : StringCtor(options.statusText);
+			this.headers = new Headers(options.headers);
+			this.ok = this.status >= 200 && this.status <= 299;
+			this.url = options.url === undefined ? '' : options.url;
+			this.redirected = options.redirected === true;
+			this.type = 'basic';
+		}
+		get bodyUsed() { return this.#used; }
+		#take() {
+			if (this.#used) {
+				return promiseReject(new TypeErrorCtor('Body has already been consumed'));
+			}
+			this.#used = true;
+			return promiseResolve(this.#body);
+		}
+		text() { return this.#take(); }
+		json() { return apply(promiseThen, this.#take(), [parse]); }
+		clone() {
+			if (this.#used) {
+				throw new TypeErrorCtor('Response body has already been consumed');
+			}
+			return new Response(this.#body, this);
+		}
+		static json(data, init) {
+			const response = new Response(stringify(data), init);
+			if (!response.headers.has('content-type')) {
+				response.headers.set('content-type', 'application/json');
+			}
+			return response;
+		}
+	}
+
+	function toResponse(reply) {
+		if (reply[0] === 'E') {
+			throw new TypeErrorCtor(reply.substring(1));
+		}
+		const data = parse(reply.substring(1));
+		return new Response(data.body, { status: data.status, headers: data.headers, url: data.url,
+			redirected: data.redirected });
+	}
+
+	function fetch(input, init) {
+		let request;
+		try {
+			request = new Request(input, init);
+		} catch (e) {
+			return promiseReject(e);
+		}
+		const headers = [...request.headers.entries()];
+		const reply = fetchHost(stringify({ url: request.url, method: request.method, headers,
+			body: request.body, redirect: request.redirect }));
+		if (typeof reply === 'string') {
+			try {
+				return promiseResolve(toResponse(reply));
+			} catch (e) {
+				return promiseReject(e);
+			}
+		}
+		return apply(promiseThen, reply, [toResponse]);
+	}
+
+	function installFetch(host) {
+		fetchHost = host;
+		for (const [name, value] of [['fetch', fetch], ['Headers', Headers], ['Request', Request], ['Response', Response]]) {
+			defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+		}
+	}
+	// ---- end of issue 6 block ------------------------------------------------------------
+
 	return freeze({
+		// Issue 6: installs fetch() and friends with the worker's FetchHost.
+		installFetch,
+
 		// Calls exports[exportName][method](param, env, ctx) and reports through settle(ok, ...).
 		// Returns a string status when the export or method does not exist.
 		invoke(namespace, exportName, method, paramJson, env, propsJson, settle) {

@@ -1,0 +1,29 @@
+package dev.workerloader.kv;
+
+import org.junit.jupiter.api.BeforeAll;
+
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * {@link JdbcKvStore} on embedded H2 against the store contract.
+ */
+class H2JdbcKvStoreTests extends AbstractKvStoreTests {
+
+	private static JdbcKvStore store;
+
+	@BeforeAll
+	static void createStore() {
+		DriverManagerDataSource dataSource = new DriverManagerDataSource(
+				"jdbc:h2:mem:kv-tests;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=30000", "sa", "");
+		store = new JdbcKvStore(dataSource);
+		store.createSchema();
+		// Idempotent: a second instance starting against the same database.
+		store.createSchema();
+	}
+
+	@Override
+	protected KvStore store() {
+		return store;
+	}
+
+}
