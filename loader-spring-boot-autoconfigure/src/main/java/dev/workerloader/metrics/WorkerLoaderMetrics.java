@@ -71,6 +71,11 @@ public class WorkerLoaderMetrics implements MeterBinder {
 	 */
 	public static final String WORKERS_KEPT = "worker.loader.workers.kept";
 
+	/**
+	 * Loads and calls refused by a per-client rate limit.
+	 */
+	public static final String RATE_LIMITED = "worker.loader.rate.limited";
+
 	private final GraalWorkerLoader loader;
 
 	/**
@@ -119,6 +124,9 @@ public class WorkerLoaderMetrics implements MeterBinder {
 			.register(registry);
 		FunctionCounter.builder(CACHE_EVICTIONS, loader, (l) -> l.sourceCache().evictions())
 			.description("Parsed worker sources evicted from the cache")
+			.register(registry);
+		FunctionCounter.builder(RATE_LIMITED, loader, (l) -> l.rateLimiter().refusals())
+			.description("Loads and calls refused by a per-client rate limit")
 			.register(registry);
 		Gauge.builder(WORKERS_ACTIVE, loader, GraalWorkerLoader::activeWorkers)
 			.description("Workers currently open")

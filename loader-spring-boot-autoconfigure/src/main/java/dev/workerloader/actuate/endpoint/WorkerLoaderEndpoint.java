@@ -60,6 +60,7 @@ public class WorkerLoaderEndpoint {
 				new QuotaKillsDescriptor(total, kills), this.loader.sourceCache(),
 				new WorkersDescriptor(this.loader.activeWorkers(), this.loader.keptWorkers(), this.loader.loadCount(),
 						List.copyOf(this.loader.keptWorkerIds())),
+				new RateLimitedDescriptor(this.loader.rateLimiter().refusals(), this.loader.rateLimiter().refusalsByPolicy()),
 				policies);
 	}
 
@@ -94,11 +95,21 @@ public class WorkerLoaderEndpoint {
 	 * @param quotaKills workers stopped by quota
 	 * @param bytecodeCache the parsed-source cache
 	 * @param workers open and kept workers
+	 * @param rateLimited loads and calls refused by rate limits
 	 * @param policies the policies by name
 	 */
 	public record WorkerLoaderDescriptor(@Nullable RuntimeDescriptor runtime, boolean ready, PoolDescriptor pool,
 			QuotaKillsDescriptor quotaKills, CacheDescriptor bytecodeCache, WorkersDescriptor workers,
-			Map<String, PolicyDescriptor> policies) implements OperationResponseBody {
+			RateLimitedDescriptor rateLimited, Map<String, PolicyDescriptor> policies) implements OperationResponseBody {
+	}
+
+	/**
+	 * Loads and calls refused by per-client rate limits.
+	 *
+	 * @param total all refusals
+	 * @param byPolicy refusals by policy
+	 */
+	public record RateLimitedDescriptor(long total, Map<String, Long> byPolicy) {
 	}
 
 	/**
