@@ -30,7 +30,9 @@ final class BindingHost implements ProxyExecutable {
 
 	private static final Log logger = LogFactory.getLog(BindingHost.class);
 
-	private static final Pattern CLASS_NAME = Pattern.compile("\\b(?:[a-z_$][a-z0-9_$]*\\.)+[A-Z][A-Za-z0-9_$]*\\b");
+	// Fully qualified class names (two package segments or more): not "env.KV".
+	private static final Pattern CLASS_NAME = Pattern
+		.compile("\\b(?:[a-z_$][a-z0-9_$]*\\.){2,}[A-Z][A-Za-z0-9_$]*\\b");
 
 	private final Map<String, ExposedBinding> bindings;
 
@@ -167,14 +169,19 @@ final class BindingHost implements ProxyExecutable {
 		String reference = UUID.randomUUID().toString().substring(0, 8);
 		SandboxWorker owner = this.worker;
 		String workerId = (owner != null) ? owner.id() : "?";
-		logger.warn("Binding call " + label + " of worker '" + workerId + "' failed (reference " + reference + ")", ex);
 		if ((ex instanceof IllegalArgumentException || ex instanceof IllegalStateException) && ex.getMessage() != null) {
+			// A refusal the application meant for the guest (validation, a KV limit): no
+			// stack trace at WARN for what is an ordinary answer.
+			if (logger.isDebugEnabled()) {
+				logger.debug("Binding call " + label + " of worker '" + workerId + "' was refused", ex);
+			}
 			String message = CLASS_NAME.matcher(ex.getMessage()).replaceAll("?");
 			if (message.length() > 300) {
 				message = message.substring(0, 300) + "...";
 			}
 			return label + " failed: " + message;
 		}
+		logger.warn("Binding call " + label + " of worker '" + workerId + "' failed (reference " + reference + ")", ex);
 		return label + " failed on the host (reference " + reference + "; details are in the host log)";
 	}
 
