@@ -399,6 +399,12 @@ final class SandboxWorker implements Worker {
 			kill(statements.kind, statements.limit, statements.used);
 			return quotaException(statements);
 		}
+		if (ex.isResourceExhausted() && loading && !isOutOfMemory(ex)) {
+			// The parser ran out of stack on a giant flat expression that the nesting check
+			// cannot see; not a memory kill (issue 8).
+			return new WorkerLoadException(this.id, "Worker '" + this.id + "' could not be parsed: an expression is"
+					+ " too long or deep for the parser. Split it into smaller statements.");
+		}
 		if (ex.isResourceExhausted()) {
 			// The JVM ran out of memory inside the guest (one allocation larger than the free
 			// heap): report the heap as the limit, since the budget was not reached.
@@ -418,6 +424,11 @@ final class SandboxWorker implements Worker {
 		}
 		String message = GuestErrors.clip(String.valueOf(ex.getMessage()));
 		return new WorkerException(this.id, "InternalError", message, "");
+	}
+
+	private static boolean isOutOfMemory(PolyglotException ex) {
+		String message = String.valueOf(ex.getMessage()).toLowerCase(java.util.Locale.ROOT);
+		return message.contains("heap") || message.contains("memory") || message.contains("array size");
 	}
 
 	private WorkerQuotaExceededException quotaException(@Nullable Kill killed) {
