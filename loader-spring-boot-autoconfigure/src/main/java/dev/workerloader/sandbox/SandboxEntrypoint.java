@@ -2,9 +2,11 @@ package dev.workerloader.sandbox;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 import dev.workerloader.Entrypoint;
 import dev.workerloader.Invocation;
+import dev.workerloader.WorkerClosedException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,10 +32,18 @@ final class SandboxEntrypoint implements Entrypoint {
 	@Override
 	public Invocation invoke(String method, @Nullable Object param) {
 		try {
-			return invokeAsync(method, param).join();
+			// Interruptible: a binding that calls another worker waits here on a sandbox
+			// thread, and a kill of its own worker interrupts that wait (issue 8); join()
+			// would ignore it and deadlock on a cycle of workers calling each other.
+			return invokeAsync(method, param).get();
 		}
-		catch (CompletionException ex) {
-			throw this.worker.unwrap(ex);
+		catch (ExecutionException ex) {
+			throw this.worker.unwrap(new CompletionException(ex.getCause()));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new WorkerClosedException(this.worker.id(), "The call to worker '" + this.worker.id() + "' method '"
+					+ method + "' was interrupted while waiting for it to finish");
 		}
 	}
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +71,9 @@ final class SandboxWorker implements Worker {
 	private volatile @Nullable String lastOutcome;
 
 	private volatile boolean closed;
+
+	/** The sandbox thread running one of this worker's tasks, if any (issue 8). */
+	private volatile @Nullable Thread runner;
 
 	private @Nullable Value namespace;
 
@@ -166,11 +170,18 @@ final class SandboxWorker implements Worker {
 					this.sandbox.logSink.end();
 				}
 				return null;
-			}).join();
+			}).get();
 		}
-		catch (CompletionException ex) {
+		catch (ExecutionException ex) {
 			close();
-			throw unwrap(ex);
+			throw unwrap(new CompletionException(ex.getCause()));
+		}
+		catch (InterruptedException ex) {
+			// Interruptible, like Entrypoint.invoke: a binding loading a worker must not block
+			// its own kill (issue 8).
+			Thread.currentThread().interrupt();
+			close();
+			throw new WorkerClosedException(this.id, "Loading worker '" + this.id + "' was interrupted");
 		}
 		catch (RuntimeException ex) {
 			close();
@@ -210,17 +221,28 @@ final class SandboxWorker implements Worker {
 		if (this.closed) {
 			return CompletableFuture.failedFuture(closedException());
 		}
+		if (this.runner == Thread.currentThread()) {
+			// A binding of this worker calls the worker again: the call would queue behind
+			// the running one, which waits for it, forever (issue 8).
+			return CompletableFuture.failedFuture(new IllegalStateException("Worker '" + this.id
+					+ "' was called from one of its own bindings while it runs; a worker cannot wait for itself."
+					+ " Call another worker, or return the work to the caller instead"));
+		}
 		CompletableFuture<T> result = new CompletableFuture<>();
 		try {
 			this.serial.execute(() -> {
 				// Closing a context interrupts its thread (a kill during a blocking host call);
 				// a binding that restored the flag must not fail the next task on this thread.
 				Thread.interrupted();
+				this.runner = Thread.currentThread();
 				try {
 					result.complete(task.get());
 				}
 				catch (Throwable ex) {
 					result.completeExceptionally(ex);
+				}
+				finally {
+					this.runner = null;
 				}
 			});
 		}
@@ -389,6 +411,12 @@ final class SandboxWorker implements Worker {
 			kill(statements.kind, statements.limit, statements.used);
 			return quotaException(statements);
 		}
+		if (ex.isResourceExhausted() && loading && !isOutOfMemory(ex)) {
+			// The parser ran out of stack on a giant flat expression that the nesting check
+			// cannot see; not a memory kill (issue 8).
+			return new WorkerLoadException(this.id, "Worker '" + this.id + "' could not be parsed: an expression is"
+					+ " too long or deep for the parser. Split it into smaller statements.");
+		}
 		if (ex.isResourceExhausted()) {
 			// The JVM ran out of memory inside the guest (one allocation larger than the free
 			// heap): report the heap as the limit, since the budget was not reached.
@@ -408,6 +436,11 @@ final class SandboxWorker implements Worker {
 		}
 		String message = GuestErrors.clip(String.valueOf(ex.getMessage()));
 		return new WorkerException(this.id, "InternalError", message, "");
+	}
+
+	private static boolean isOutOfMemory(PolyglotException ex) {
+		String message = String.valueOf(ex.getMessage()).toLowerCase(java.util.Locale.ROOT);
+		return message.contains("heap") || message.contains("memory") || message.contains("array size");
 	}
 
 	private WorkerQuotaExceededException quotaException(@Nullable Kill killed) {

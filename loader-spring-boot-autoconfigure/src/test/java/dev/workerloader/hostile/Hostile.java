@@ -1,0 +1,156 @@
+package dev.workerloader.hostile;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import dev.workerloader.LogEntry;
+import dev.workerloader.QuotaKind;
+import dev.workerloader.Worker;
+import dev.workerloader.WorkerCode;
+import dev.workerloader.WorkerException;
+import dev.workerloader.WorkerQuotaExceededException;
+import dev.workerloader.policy.PolicyResolver;
+import dev.workerloader.policy.WorkerLimits;
+import dev.workerloader.policy.WorkerPolicy;
+import dev.workerloader.sandbox.GraalWorkerLoader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Shared fixture of the hostile suite: a loader whose policies hold a secret var, and the
+ * three checks every attack ends with: the outcome (done by each test), the host is alive
+ * (a fresh worker answers) and nothing leaked (no secret in what the caller sees, no state
+ * in the next worker).
+ *
+ * @author Worker Loader team
+ */
+final class Hostile {
+
+	/** A secret every policy hands its workers as {@code env.API_KEY}. */
+	static final String SECRET = "sk-live-" + UUID.randomUUID();
+
+	/** Quick quotas for runaways: 100 ms CPU, 1 s wall time, 32 MiB allocated. */
+	static final WorkerLimits TIGHT = WorkerLimits.DEFAULTS.withCpuTime(Duration.ofMillis(100))
+		.withWallTime(Duration.ofSeconds(1))
+		.withMemory(32L * 1024 * 1024);
+
+	/** CPU runaways: 100 ms CPU, memory out of the way so that the CPU quota decides. */
+	static final WorkerLimits CPU = TIGHT.withWallTime(Duration.ofSeconds(20)).withMemory(4L * 1024 * 1024 * 1024);
+
+	/** Memory bombs: 32 MiB allocated, time out of the way so that the memory quota decides. */
+	static final WorkerLimits MEMORY = TIGHT.withCpuTime(Duration.ofSeconds(20)).withWallTime(Duration.ofSeconds(20));
+
+	/** Waiting runaways: 300 ms wall time. */
+	static final WorkerLimits WALL = WorkerLimits.DEFAULTS.withWallTime(Duration.ofMillis(300));
+
+	private static final String PROBE = "export default { probe() { return {"
+			+ " leak: typeof globalThis.leak, polluted: ({}).polluted === undefined && [].polluted === undefined,"
+			+ " push: [].push(1), parse: JSON.parse('[1]').length, then: typeof Promise.prototype.then,"
+			+ " keyOk: globalThis.API_KEY === undefined }; } }";
+
+	private Hostile() {
+	}
+
+	/**
+	 * Returns a loader with the policies {@code default}, {@code tight}, {@code cpu},
+	 * {@code memory}, {@code wall} and {@code statements}, each granting any binding and the secret var.
+	 */
+	static GraalWorkerLoader loader() {
+		return loader(GraalWorkerLoader.builder());
+	}
+
+	static GraalWorkerLoader loader(GraalWorkerLoader.Builder builder) {
+		GraalWorkerLoader loader = builder.policies(PolicyResolver.of(policy("default", WorkerLimits.DEFAULTS),
+				policy("tight", TIGHT), policy("cpu", CPU), policy("memory", MEMORY), policy("wall", WALL),
+				policy("statements", WorkerLimits.DEFAULTS.withStatements(1_000_000))))
+			.build();
+		assertThat(loader.awaitReady(Duration.ofSeconds(60))).isTrue();
+		return loader;
+	}
+
+	static WorkerPolicy policy(String name, WorkerLimits limits) {
+		return WorkerPolicy.of(name, limits).withBindings("*").withVars(Map.of("API_KEY", SECRET));
+	}
+
+	/** A worker whose main module is {@code export default { <methods> }}. */
+	static WorkerCode code(String policy, String methods) {
+		return WorkerCode.builder().module("agent.js", "export default { " + methods + " }").policy(policy).build();
+	}
+
+	/**
+	 * The host is alive and clean: a fresh worker answers, and sees none of the globals or
+	 * prototype changes an attacker may have made.
+	 */
+	static void assertHostAliveAndClean(GraalWorkerLoader loader) {
+		try (Worker fresh = loader.load(WorkerCode.of(PROBE))) {
+			assertThat(fresh.getEntrypoint().call("probe")).isEqualTo(Map.of("leak", "undefined", "polluted", true,
+					"push", 1, "parse", 1, "then", "function", "keyOk", true));
+		}
+	}
+
+	/** Nothing the caller sees of a failure holds the secret. */
+	static void assertNoSecret(WorkerException ex) {
+		assertThat(ex.getMessage()).doesNotContain(SECRET);
+		assertThat(ex.getGuestMessage()).doesNotContain(SECRET);
+		assertThat(ex.getGuestStack()).doesNotContain(SECRET);
+		for (LogEntry entry : ex.getLogs()) {
+			assertThat(entry.message()).doesNotContain(SECRET);
+		}
+	}
+
+	/**
+	 * Runs {@code run()} of a fresh worker of {@code policy} and asserts that it was stopped
+	 * for {@code kind} after using at least its limit, that the worker is closed and that the
+	 * message holds no secret. A cold JVM may already exceed the quota while loading: that
+	 * counts as the same kill.
+	 */
+	static WorkerQuotaExceededException assertKilled(GraalWorkerLoader loader, String policy, String methods,
+			QuotaKind kind) {
+		WorkerQuotaExceededException[] thrown = new WorkerQuotaExceededException[1];
+		Worker[] loaded = new Worker[1];
+		long start = System.nanoTime();
+		assertThatExceptionOfType(WorkerQuotaExceededException.class).isThrownBy(() -> {
+			try (Worker worker = loader.load(code(policy, methods))) {
+				loaded[0] = worker;
+				worker.getEntrypoint().call("run");
+			}
+		}).satisfies((ex) -> {
+			thrown[0] = ex;
+			assertThat(ex.kind()).isEqualTo(kind);
+			assertThat(ex.used()).isGreaterThanOrEqualTo(ex.limit());
+			assertNoSecret(ex);
+		});
+		if (loaded[0] != null) {
+			assertThat(loaded[0].isClosed()).isTrue();
+		}
+		System.out.println("[hostile] " + kind + " kill (policy '" + policy + "') after "
+				+ Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms: " + thrown[0].getMessage());
+		return thrown[0];
+	}
+
+	/** Runs {@code task} on a daemon thread and fails if it does not end in time. */
+	static void assertCompletesWithin(Duration timeout, Runnable task) {
+		CompletableFuture<Void> done = new CompletableFuture<>();
+		Thread thread = new Thread(() -> {
+			try {
+				task.run();
+				done.complete(null);
+			}
+			catch (Throwable ex) {
+				done.completeExceptionally(ex);
+			}
+		}, "hostile-deadline");
+		thread.setDaemon(true);
+		thread.start();
+		assertThat(done).succeedsWithin(timeout);
+	}
+
+	static List<String> lines(List<LogEntry> logs) {
+		return logs.stream().map(LogEntry::message).toList();
+	}
+
+}

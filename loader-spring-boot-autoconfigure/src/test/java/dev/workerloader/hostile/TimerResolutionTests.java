@@ -1,0 +1,62 @@
+package dev.workerloader.hostile;
+
+import java.util.List;
+
+import dev.workerloader.Worker;
+import dev.workerloader.sandbox.GraalWorkerLoader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static dev.workerloader.hostile.Hostile.assertHostAliveAndClean;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Attack: fine-grained timers for timing side channels. {@code Date} ticks in steps of
+ * 10 ms ({@code js.timer-resolution}, set by the sandbox engine) and {@code performance}
+ * is not defined.
+ *
+ * @author Worker Loader team
+ */
+class TimerResolutionTests {
+
+	private static final int RESOLUTION_MS = 10;
+
+	private static GraalWorkerLoader loader;
+
+	@BeforeAll
+	static void startLoader() {
+		loader = Hostile.loader();
+	}
+
+	@AfterAll
+	static void stopLoader() {
+		assertHostAliveAndClean(loader);
+		loader.close();
+	}
+
+	@Test
+	void dateTicksNoFinerThanTheResolution() {
+		// Spin for at least 60 ms of guest time and keep every distinct value seen.
+		try (Worker worker = loader.load(Hostile.code("default", "run() { const seen = new Set(); const start = Date.now();"
+				+ " while (seen.size < 6) { seen.add(Date.now()); seen.add(new Date().getTime()); }"
+				+ " return [...seen].map((t) => t - start); }"))) {
+			@SuppressWarnings("unchecked")
+			List<Number> ticks = (List<Number>) worker.getEntrypoint().call("run");
+			assertThat(ticks).hasSizeGreaterThanOrEqualTo(6);
+			for (Number tick : ticks) {
+				assertThat(tick.longValue() % RESOLUTION_MS).as("tick %s ms", tick).isZero();
+			}
+		}
+	}
+
+	@Test
+	void highResolutionTimersAreMissing() {
+		try (Worker worker = loader.load(Hostile.code("default",
+				"run() { return [typeof performance, typeof process, typeof setTimeout, typeof setInterval]; }"))) {
+			assertThat(worker.getEntrypoint().call("run"))
+				.isEqualTo(List.of("undefined", "undefined", "undefined", "undefined"));
+		}
+	}
+
+}
