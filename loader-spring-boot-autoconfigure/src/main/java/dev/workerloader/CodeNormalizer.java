@@ -56,6 +56,13 @@ public final class CodeNormalizer {
 
 	private static final List<String> PREFERRED = List.of("run", "myAgent", "main", "agent", "handler", "execute");
 
+	private static final List<Pattern> PREFERRED_METHODS = PREFERRED.stream()
+		.map((name) -> Pattern.compile("export\\s+default\\s*\\{[\\s\\S]*?\\b(?:async\\s+)?" + Pattern.quote(name)
+				+ "\\s*(?:\\(|:)"))
+		.toList();
+
+	private static final Pattern TOP_LEVEL_RETURN = Pattern.compile("(?m)^return\\b");
+
 	private static final List<String> JS_LANGUAGES = List.of("", "js", "javascript", "mjs", "jsx", "ecmascript",
 			"node");
 
@@ -142,11 +149,9 @@ public final class CodeNormalizer {
 	}
 
 	private static String objectMethod(String code) {
-		for (String preferred : PREFERRED) {
-			if (Pattern.compile("export\\s+default\\s*\\{[\\s\\S]*?\\b(?:async\\s+)?" + Pattern.quote(preferred) + "\\s*(?:\\(|:)")
-				.matcher(code)
-				.find()) {
-				return preferred;
+		for (int i = 0; i < PREFERRED.size(); i++) {
+			if (PREFERRED_METHODS.get(i).matcher(code).find()) {
+				return PREFERRED.get(i);
 			}
 		}
 		Matcher first = FIRST_METHOD.matcher(code);
@@ -176,7 +181,7 @@ public final class CodeNormalizer {
 	}
 
 	private static boolean hasTopLevelReturn(String code) {
-		return Pattern.compile("(?m)^return\\b").matcher(code).find();
+		return TOP_LEVEL_RETURN.matcher(code).find();
 	}
 
 	private static boolean looksLikeProse(String code) {

@@ -61,6 +61,8 @@ public final class WorkerCode {
 
 	private final @Nullable String clientId;
 
+	private volatile @Nullable String sha256;
+
 	private WorkerCode(Builder builder, String mainModule) {
 		this.name = builder.name;
 		this.compatibilityDate = builder.compatibilityDate;
@@ -151,6 +153,38 @@ public final class WorkerCode {
 	 */
 	public @Nullable String clientId() {
 		return this.clientId;
+	}
+
+	/**
+	 * Returns the SHA-256 of the code: the main module name and every module's name, type
+	 * and content. Identical code has the same hash; env, policy and names do not count.
+	 * Computed once.
+	 * @return the lower-case hexadecimal SHA-256
+	 */
+	public String sha256() {
+		String hash = this.sha256;
+		if (hash == null) {
+			try {
+				java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+				update(digest, this.mainModule);
+				for (Module module : this.modules.values()) {
+					update(digest, module.name());
+					update(digest, module.type().name());
+					update(digest, module.content());
+				}
+				hash = java.util.HexFormat.of().formatHex(digest.digest());
+			}
+			catch (java.security.NoSuchAlgorithmException ex) {
+				throw new IllegalStateException("SHA-256 is not available", ex);
+			}
+			this.sha256 = hash;
+		}
+		return hash;
+	}
+
+	private static void update(java.security.MessageDigest digest, String text) {
+		digest.update(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		digest.update((byte) 0);
 	}
 
 	/**

@@ -23,6 +23,11 @@ final class CodeChecks {
 	}
 
 	static void check(String id, WorkerCode code, String policy, WorkerLimits limits) {
+		check(id, code, policy, limits, (module) -> NestingScanner.scan(module.content()));
+	}
+
+	static void check(String id, WorkerCode code, String policy, WorkerLimits limits,
+			java.util.function.Function<Module, NestingScanner.Depth> depths) {
 		int modules = code.modules().size();
 		if (modules > limits.modules()) {
 			throw refused(id, "TooManyModules", modules + " modules", "the limit of " + limits.modules(), policy,
@@ -37,7 +42,7 @@ final class CodeChecks {
 			if (module.type() == ModuleType.TEXT) {
 				continue;
 			}
-			NestingScanner.Depth depth = NestingScanner.scan(module.content());
+			NestingScanner.Depth depth = depths.apply(module);
 			if (depth.max() > limits.nestingDepth()) {
 				throw refused(id, "NestingTooDeep",
 						"brackets nested " + depth.max() + " deep in module '" + module.name() + "' (line "

@@ -90,6 +90,12 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 
 	private final Cache<String, Source> sources;
 
+	// The deepest nesting of each module of code seen before, by code hash and module name:
+	// scanning a large module costs more than loading it from the parse cache.
+	private final Cache<String, NestingScanner.Depth> nestingDepths;
+
+	private final Cache<String, String> moduleKeys;
+
 	private final ContextPool pool;
 
 	private final HeapGuard heapGuard;
@@ -120,6 +126,8 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		this.threads = new SandboxThreads(builder.threads, builder.stackSize);
 		this.watchdog = new Watchdog(builder.watchdogInterval);
 		this.sources = Caffeine.newBuilder().maximumSize(builder.sourceCacheSize).recordStats().build();
+		this.nestingDepths = Caffeine.newBuilder().maximumSize(Math.max(16, builder.sourceCacheSize)).build();
+		this.moduleKeys = Caffeine.newBuilder().maximumSize(Math.max(16, builder.sourceCacheSize)).build();
 		for (QuotaKind kind : QuotaKind.values()) {
 			this.quotaKills.put(kind, new AtomicLong());
 		}
@@ -239,7 +247,8 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		Map<String, @Nullable Object> data = new LinkedHashMap<>();
 		checkEnv(id, code, policy, granted, data);
 		WorkerLimits limits = policy.limits();
-		CodeChecks.check(id, code, policy.name(), limits);
+		CodeChecks.check(id, code, policy.name(), limits, (module) -> this.nestingDepths
+			.get(code.sha256() + '/' + module.name(), (key) -> NestingScanner.scan(module.content())));
 		String envJson = this.codec.toJson(data);
 		if (envJson.length() > limits.envSize()) {
 			throw new WorkerLoadException(id, "EnvTooLarge", "Worker '" + id + "' was refused: its env is "
@@ -254,7 +263,7 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 			if (module.type() == WorkerCode.ModuleType.TEXT) {
 				continue;
 			}
-			Source source = source(module, modules.get(module.name()));
+			Source source = source(code, module, modules.get(module.name()));
 			parseFirst.add(source);
 			if (module.name().equals(code.mainModule())) {
 				mainSource = source;
@@ -373,9 +382,12 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 	 * Returns the one {@link Source} instance for a module, so that the engine parses
 	 * identical code once (its parse cache is keyed by the source).
 	 */
-	private Source source(Module module, String content) {
+	private Source source(WorkerCode code, Module module, String content) {
 		String name = APP_ROOT + module.name();
-		String key = sha256(name + "\u0000" + module.type() + "\u0000" + content);
+		// Hashing a large module costs more than loading it from the cache: remember each
+		// module's key under the hash of the whole code, which is computed once per code.
+		String key = this.moduleKeys.get(code.sha256() + '/' + module.name(),
+				(k) -> sha256(name + "\u0000" + module.type() + "\u0000" + content));
 		return this.sources.get(key, (k) -> Source.newBuilder("js", content, name)
 			.mimeType(ModuleFileSystem.MODULE_MIME_TYPE)
 			.cached(true)
@@ -383,12 +395,7 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 	}
 
 	static String codeHash(WorkerCode code) {
-		StringBuilder all = new StringBuilder(code.mainModule()).append('\u0000');
-		for (Module module : code.modules().values()) {
-			all.append(module.name()).append('\u0000').append(module.type()).append('\u0000').append(module.content())
-				.append('\u0000');
-		}
-		return sha256(all.toString());
+		return code.sha256();
 	}
 
 	private static String sha256(String text) {
@@ -603,7 +610,12 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		}
 	}
 
-	long lastKillLatencyNanos() {
+	/**
+	 * Returns how long the last quota kill took from the watchdog's decision to the
+	 * exception on the sandbox thread, for diagnostics and benchmarks.
+	 * @return the latency in nanoseconds, or -1 before the first kill
+	 */
+	public long lastKillLatencyNanos() {
 		return this.lastKillLatencyNanos;
 	}
 
