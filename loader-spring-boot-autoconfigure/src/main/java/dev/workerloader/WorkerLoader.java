@@ -33,11 +33,15 @@ public interface WorkerLoader {
 
 	/**
 	 * Returns the worker kept warm under {@code id}, loading it from {@code code} when
-	 * absent. The supplier is only called when no worker is kept under that id for the
-	 * same policy and capabilities. A kept worker is shared: do not close it, use
+	 * absent. A kept worker is keyed by its id <em>and</em> by its policy, its env names and
+	 * the SHA-256 of its code, so one id asked for with other capabilities never returns
+	 * another caller's sandbox. The supplier is not called when the same supplier instance
+	 * already loaded the worker kept under {@code id}; another supplier is called once to
+	 * learn which code and capabilities it asks for. The sandbox is loaded only when no
+	 * worker with that identity is kept. A kept worker is shared: do not close it, use
 	 * {@link #evict(String)}. Calls to one worker are serialised.
 	 * @param id the worker id
-	 * @param code supplies the code when the worker has to be loaded
+	 * @param code supplies the code when the worker has to be loaded or identified
 	 * @return the kept worker
 	 */
 	Worker get(String id, Supplier<WorkerCode> code);
