@@ -10,6 +10,8 @@ import dev.workerloader.QuotaKind;
 import dev.workerloader.WorkerQuotaExceededException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -27,6 +29,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *
  * @author Worker Loader team
  */
+@EnabledForJreRange(min = JRE.JAVA_21, disabledReason = "Virtual threads need Java 21")
 class VirtualThreadsTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
