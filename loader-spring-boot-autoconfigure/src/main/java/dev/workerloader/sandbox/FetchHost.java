@@ -64,6 +64,12 @@ final class FetchHost implements ProxyExecutable {
 
 	private static final Log logger = LogFactory.getLog(FetchHost.class);
 
+	// A server that echoes an injected credential (in a header or the body) must not hand it
+	// to the guest: such values are replaced. Shorter values are too likely to be ordinary text.
+	private static final int MIN_REDACTED_LENGTH = 8;
+
+	private static final String REDACTED = "[redacted]";
+
 	/** Headers a guest or handler may not set: the transport owns them. */
 	private static final Set<String> FORBIDDEN = Set.of("host", "connection", "content-length", "expect", "upgrade",
 			"transfer-encoding", "te", "trailer", "keep-alive", "proxy-authorization", "proxy-connection");
@@ -219,7 +225,8 @@ final class FetchHost implements ProxyExecutable {
 			boolean redirect = (status == 301 || status == 302 || status == 303 || status == 307 || status == 308)
 					&& location != null;
 			if (!redirect || "manual".equals(request.redirect)) {
-				return "R" + this.services.codec().toJson(reply(current, response, redirects > 0));
+				Set<String> injected = injectedValues(headers, outbound.headers());
+				return "R" + this.services.codec().toJson(reply(current, response, redirects > 0, injected));
 			}
 			if ("error".equals(request.redirect)) {
 				throw new RefusedException("fetch('" + display(request.uri) + "') was redirected, and its redirect"
@@ -364,12 +371,45 @@ final class FetchHost implements ProxyExecutable {
 		}
 	}
 
-	private Map<String, Object> reply(URI url, HttpResponse<byte[]> response, boolean redirected) {
+	/**
+	 * The header values an outbound handler added or changed: credentials the guest must
+	 * not see, even when a server echoes them back.
+	 */
+	private static Set<String> injectedValues(Map<String, List<String>> fromGuest, Map<String, List<String>> sent) {
+		Set<String> injected = new java.util.HashSet<>();
+		sent.forEach((name, values) -> {
+			List<String> guestValues = fromGuest.getOrDefault(name, List.of());
+			for (String value : values) {
+				if (!guestValues.contains(value) && value.length() >= MIN_REDACTED_LENGTH) {
+					injected.add(value);
+					// "Bearer <token>": the token alone may be echoed too.
+					int space = value.indexOf(' ');
+					if (space > 0 && value.length() - space - 1 >= MIN_REDACTED_LENGTH) {
+						injected.add(value.substring(space + 1));
+					}
+				}
+			}
+		});
+		return injected;
+	}
+
+	private static String redact(String text, Set<String> injected) {
+		String result = text;
+		for (String value : injected) {
+			if (result.contains(value)) {
+				result = result.replace(value, REDACTED);
+			}
+		}
+		return result;
+	}
+
+	private Map<String, Object> reply(URI url, HttpResponse<byte[]> response, boolean redirected,
+			Set<String> injected) {
 		List<List<String>> headers = new ArrayList<>();
 		response.headers().map().forEach((name, values) -> {
 			if (!name.startsWith(":")) {
 				for (String value : values) {
-					headers.add(List.of(name.toLowerCase(Locale.ROOT), value));
+					headers.add(List.of(name.toLowerCase(Locale.ROOT), redact(value, injected)));
 				}
 			}
 		});
@@ -379,7 +419,7 @@ final class FetchHost implements ProxyExecutable {
 		reply.put("url", url.toString());
 		reply.put("redirected", redirected);
 		reply.put("headers", headers);
-		reply.put("body", new String(response.body(), charset));
+		reply.put("body", redact(new String(response.body(), charset), injected));
 		return reply;
 	}
 

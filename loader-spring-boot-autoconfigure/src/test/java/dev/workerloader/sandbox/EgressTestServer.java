@@ -62,6 +62,11 @@ final class EgressTestServer implements AutoCloseable {
 						+ new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8) + "\"}");
 			}
 			case "/private" -> send(exchange, (auth != null) ? 200 : 401, (auth != null) ? "authorized" : "missing");
+			case "/echo" -> {
+				// A careless server that reflects the credential it received.
+				exchange.getResponseHeaders().add("X-Echo", String.valueOf(auth));
+				send(exchange, 200, "{\"you sent\": \"" + auth + "\"}");
+			}
 			case "/missing" -> send(exchange, 404, "not here");
 			case "/redirect-ok" -> redirect(exchange, "/hello");
 			case "/redirect-loop" -> redirect(exchange, "/redirect-loop");

@@ -254,6 +254,24 @@ class EgressTests {
 	}
 
 	@Test
+	void credentialEchoedByTheServerIsRedactedBeforeTheGuestSeesIt() {
+		String source = """
+				export default {
+				  async run(p) {
+				    const response = await fetch(p.base + '/echo');
+				    return { echo: response.headers.get('x-echo'), body: await response.text() };
+				  }
+				}
+				""";
+		Object result;
+		try (Worker worker = loader.load(WorkerCode.builder().policy("credentials").module("agent.js", source).build())) {
+			result = worker.getEntrypoint().call("run", Map.of("base", "http://127.0.0.1:" + server.port()));
+		}
+		assertThat(server.authorizations).contains(SECRET);
+		assertThat(result.toString()).doesNotContain("s3cr3t").contains("[redacted]");
+	}
+
+	@Test
 	void handlerInjectsCredentialTheGuestNeverSees() {
 		server.authorizations.clear();
 		String source = """
