@@ -33,6 +33,32 @@ public interface BindingProvider {
 	};
 
 	/**
+	 * Returns a provider over a fixed set of bindings, for use without Spring.
+	 * @param bindings the bindings, by their names
+	 * @return the provider
+	 */
+	static BindingProvider of(ExposedBinding... bindings) {
+		java.util.Map<String, ExposedBinding> byName = new java.util.LinkedHashMap<>();
+		for (ExposedBinding binding : bindings) {
+			byName.put(binding.name(), binding);
+		}
+		java.util.Map<String, ExposedBinding> copy = java.util.Collections.unmodifiableMap(byName);
+		return new BindingProvider() {
+
+			@Override
+			public @Nullable ExposedBinding find(String name) {
+				return copy.get(name);
+			}
+
+			@Override
+			public Set<String> names() {
+				return copy.keySet();
+			}
+
+		};
+	}
+
+	/**
 	 * Returns the binding registered under {@code name}.
 	 * @param name the binding name
 	 * @return the binding, or {@code null}

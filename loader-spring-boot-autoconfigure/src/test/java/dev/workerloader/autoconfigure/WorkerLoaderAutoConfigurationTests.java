@@ -7,7 +7,6 @@ import dev.workerloader.Worker;
 import dev.workerloader.WorkerCode;
 import dev.workerloader.WorkerLoader;
 import dev.workerloader.binding.BindingProvider;
-import dev.workerloader.binding.ExposedBinding;
 import dev.workerloader.policy.PolicyResolver;
 import dev.workerloader.policy.WorkerLimits;
 import dev.workerloader.policy.WorkerPolicy;
@@ -296,19 +295,7 @@ class WorkerLoaderAutoConfigurationTests {
 
 		@Bean
 		BindingProvider customBindings() {
-			return new BindingProvider() {
-
-				@Override
-				public @Nullable ExposedBinding find(String name) {
-					return null;
-				}
-
-				@Override
-				public java.util.Set<String> names() {
-					return java.util.Set.of();
-				}
-
-			};
+			return BindingProvider.of();
 		}
 
 	}

@@ -18,7 +18,6 @@ import dev.workerloader.binding.BindingProvider;
 import dev.workerloader.binding.ExposedBinding;
 import dev.workerloader.policy.WorkerLimits;
 import dev.workerloader.policy.WorkerPolicy;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,24 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TypeScriptDeclarationsTests {
 
 	private static BindingProvider provider(ExposedBinding... bindings) {
-		return new BindingProvider() {
-
-			@Override
-			public @Nullable ExposedBinding find(String name) {
-				for (ExposedBinding binding : bindings) {
-					if (binding.name().equals(name)) {
-						return binding;
-					}
-				}
-				return null;
-			}
-
-			@Override
-			public Set<String> names() {
-				return Set.of();
-			}
-
-		};
+		return BindingProvider.of(bindings);
 	}
 
 	@Test

@@ -8,7 +8,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import dev.workerloader.Worker;
 import dev.workerloader.WorkerCode;
@@ -22,7 +21,6 @@ import dev.workerloader.policy.WorkerLimits;
 import dev.workerloader.policy.WorkerPolicy;
 import dev.workerloader.sandbox.GraalWorkerLoader;
 import org.h2.jdbcx.JdbcDataSource;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,19 +74,7 @@ class InfrastructureFaultTests {
 		store.createSchema();
 		KvBinding kv = new KvBinding(store, new KvLimits(64, 1000, 100, 100_000, 100));
 		ExposedBinding registered = ExposedBinding.of(KvBinding.NAME, kv, null);
-		BindingProvider bindings = new BindingProvider() {
-
-			@Override
-			public @Nullable ExposedBinding find(String name) {
-				return KvBinding.NAME.equals(name) ? registered : null;
-			}
-
-			@Override
-			public Set<String> names() {
-				return Set.of(KvBinding.NAME);
-			}
-
-		};
+		BindingProvider bindings = BindingProvider.of(registered);
 		WorkerLimits limits = WorkerLimits.DEFAULTS.withWallTime(Duration.ofSeconds(10));
 		List<String> hosts = List.of("http://127.0.0.1:" + resetting.getLocalPort(),
 				"http://127.0.0.1:" + silent.getLocalPort());

@@ -1,14 +1,8 @@
 package dev.workerloader.hostile;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
 import dev.workerloader.QuotaKind;
 import dev.workerloader.sandbox.GraalWorkerLoader;
+import dev.workerloader.testsupport.ForkedJvm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,40 +68,11 @@ class MemoryExhaustionTests {
 
 	@Test
 	void hugeSingleAllocationsAreStoppedAndASmallHeapJvmSurvives() throws Exception {
-		String output = runForked(HostileMemoryMain.class.getName());
+		String output = ForkedJvm.run(HostileMemoryMain.class.getName(), java.time.Duration.ofSeconds(180));
 		assertThat(output).contains("FRESH pong", "SURVIVED");
 		for (String[] bomb : HostileMemoryMain.BOMBS) {
 			assertThat(output).containsPattern("RESULT " + bomb[0] + " (MEMORY|RangeError)");
 		}
-	}
-
-	static String runForked(String mainClass) throws IOException, InterruptedException {
-		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		command.add("-Xmx256m");
-		command.add("-Xss4m");
-		command.add("-Dpolyglot.engine.WarnInterpreterOnly=false");
-		if (Runtime.version().feature() >= 24) {
-			command.add("--enable-native-access=ALL-UNNAMED");
-			command.add("--sun-misc-unsafe-memory-access=allow");
-		}
-		command.add("-cp");
-		command.add(System.getProperty("java.class.path"));
-		command.add(mainClass);
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		byte[] bytes;
-		try {
-			if (!process.waitFor(180, TimeUnit.SECONDS)) {
-				process.destroyForcibly();
-			}
-		}
-		finally {
-			bytes = process.getInputStream().readAllBytes();
-		}
-		String output = new String(bytes, StandardCharsets.UTF_8);
-		System.out.println(output);
-		assertThat(process.exitValue()).as(output).isZero();
-		return output;
 	}
 
 }

@@ -2,7 +2,6 @@ package dev.workerloader.kv;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import dev.workerloader.Worker;
 import dev.workerloader.WorkerCode;
@@ -14,7 +13,6 @@ import dev.workerloader.policy.PolicyResolver;
 import dev.workerloader.policy.WorkerLimits;
 import dev.workerloader.policy.WorkerPolicy;
 import dev.workerloader.sandbox.GraalWorkerLoader;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,19 +48,7 @@ class KvBindingTests {
 	static void start() {
 		kv = new KvBinding(new InMemoryKvStore(), new KvLimits(64, 50, 3, 10_000, 10));
 		ExposedBinding registered = ExposedBinding.of(KvBinding.NAME, kv, null);
-		BindingProvider bindings = new BindingProvider() {
-
-			@Override
-			public @Nullable ExposedBinding find(String name) {
-				return KvBinding.NAME.equals(name) ? registered : null;
-			}
-
-			@Override
-			public Set<String> names() {
-				return Set.of(KvBinding.NAME);
-			}
-
-		};
+		BindingProvider bindings = BindingProvider.of(registered);
 		loader = GraalWorkerLoader.builder()
 			.policies(PolicyResolver.of(WorkerPolicy.of("default", WorkerLimits.DEFAULTS).withBindings("KV"),
 					WorkerPolicy.of("nokv", WorkerLimits.DEFAULTS)))
