@@ -137,8 +137,15 @@ public class WorkerDocProcessor extends AbstractProcessor {
 		try {
 			FileObject file = this.processingEnv.getFiler()
 				.createResource(StandardLocation.CLASS_OUTPUT, "", LOCATION + binaryName + ".properties", type);
+			// Properties.store writes a date comment first: drop it, so builds are reproducible.
+			java.io.StringWriter text = new java.io.StringWriter();
+			docs.store(text, null);
+			String content = text.toString();
+			if (content.startsWith("#")) {
+				content = content.substring(content.indexOf('\n') + 1);
+			}
 			try (Writer writer = file.openWriter()) {
-				docs.store(writer, null);
+				writer.write(content);
 			}
 		}
 		catch (IOException ex) {

@@ -44,6 +44,14 @@ final class Hostile {
 	/** Memory bombs: 32 MiB allocated, time out of the way so that the memory quota decides. */
 	static final WorkerLimits MEMORY = TIGHT.withCpuTime(Duration.ofSeconds(20)).withWallTime(Duration.ofSeconds(20));
 
+	/**
+	 * Roomy quotas, so that only the behaviour under test decides: deep recursion unwinds
+	 * slowly in the interpreter while the JIT warms up, and must not be a quota kill.
+	 */
+	static final WorkerLimits ROOMY = WorkerLimits.DEFAULTS.withCpuTime(Duration.ofSeconds(30))
+		.withWallTime(Duration.ofSeconds(30))
+		.withMemory(4L * 1024 * 1024 * 1024);
+
 	/** Waiting runaways: 300 ms wall time. */
 	static final WorkerLimits WALL = WorkerLimits.DEFAULTS.withWallTime(Duration.ofMillis(300));
 
@@ -65,7 +73,7 @@ final class Hostile {
 
 	static GraalWorkerLoader loader(GraalWorkerLoader.Builder builder) {
 		GraalWorkerLoader loader = builder.policies(PolicyResolver.of(policy("default", WorkerLimits.DEFAULTS),
-				policy("tight", TIGHT), policy("cpu", CPU), policy("memory", MEMORY), policy("wall", WALL),
+				policy("tight", TIGHT), policy("cpu", CPU), policy("memory", MEMORY), policy("wall", WALL), policy("roomy", ROOMY),
 				policy("statements", WorkerLimits.DEFAULTS.withStatements(1_000_000))))
 			.build();
 		assertThat(loader.awaitReady(Duration.ofSeconds(60))).isTrue();

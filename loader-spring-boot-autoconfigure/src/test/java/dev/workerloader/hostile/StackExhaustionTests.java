@@ -53,7 +53,7 @@ class StackExhaustionTests {
 
 	@Test
 	void deepRecursionIsAGuestRangeError() {
-		try (Worker worker = loader.load(Hostile.code("default",
+		try (Worker worker = loader.load(Hostile.code("roomy",
 				"run() { const f = (n) => f(n + 1) + 1; return f(0); }, caught() { const f = (n) => f(n + 1) + 1;"
 						+ " try { return f(0); } catch (e) { return e.name; } }"))) {
 			assertThatExceptionOfType(WorkerException.class).isThrownBy(() -> worker.getEntrypoint().call("run"))
@@ -67,7 +67,7 @@ class StackExhaustionTests {
 
 	@Test
 	void deepRecursionInsideToStringAndGettersIsAGuestRangeError() {
-		try (Worker worker = loader.load(Hostile.code("default", "run() { const o = {}; o.toString = () => `${o}`;"
+		try (Worker worker = loader.load(Hostile.code("roomy", "run() { const o = {}; o.toString = () => `${o}`;"
 				+ " const p = new Proxy({}, { get: (t, k) => p[k] }); const r = [];"
 				+ " try { String(o); } catch (e) { r.push(e.name); } try { p.x; } catch (e) { r.push(e.name); } return r; }"))) {
 			assertThat(worker.getEntrypoint().call("run")).isEqualTo(java.util.List.of("RangeError", "RangeError"));
