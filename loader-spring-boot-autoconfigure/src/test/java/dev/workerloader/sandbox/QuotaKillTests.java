@@ -37,6 +37,10 @@ public class QuotaKillTests {
 	static void startLoader() {
 		loader = GraalWorkerLoader.builder()
 			.policies(PolicyResolver.of(WorkerPolicy.of("default", WorkerLimits.DEFAULTS).withBindings("*"),
+					// Only the stack decides: a cold JIT must not turn deep recursion into a quota kill.
+					WorkerPolicy.of("roomy", WorkerLimits.DEFAULTS.withCpuTime(Duration.ofSeconds(30))
+						.withWallTime(Duration.ofSeconds(30))
+						.withMemory(4L * 1024 * 1024 * 1024)).withBindings("*"),
 					WorkerPolicy.of("cpu", CPU).withBindings("*"),
 					WorkerPolicy.of("wall", WorkerLimits.DEFAULTS.withWallTime(Duration.ofMillis(300)))
 						.withBindings("*"),
@@ -194,9 +198,11 @@ public class QuotaKillTests {
 
 	@Test
 	void deepRecursionEndsAsAGuestRangeError() {
-		try (Worker worker = loader.load(WorkerCode.of("function f(n) { return f(n + 1) + 1; }\n"
-				+ "export default { run() { return f(0); },"
-				+ " caught() { try { return f(0); } catch (e) { return e instanceof RangeError; } } }"))) {
+		try (Worker worker = loader.load(WorkerCode.builder()
+			.module("agent.js", "function f(n) { return f(n + 1) + 1; }\n" + "export default { run() { return f(0); },"
+					+ " caught() { try { return f(0); } catch (e) { return e instanceof RangeError; } } }")
+			.policy("roomy")
+			.build())) {
 			assertThatExceptionOfType(WorkerException.class).isThrownBy(() -> worker.getEntrypoint().call("run"))
 				.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("RangeError"));
 			assertThat(worker.getEntrypoint().call("caught")).isEqualTo(true);
@@ -210,6 +216,7 @@ public class QuotaKillTests {
 			.module("agent.js", "function f(env, n) { env.svc.echo(n); return f(env, n + 1) + 1; }\n"
 					+ "export default { run(p, env) { try { return f(env, 0); } catch (e) { return e.name; } } }")
 			.env("svc", new Services(), ServicesApi.class)
+			.policy("roomy")
 			.build();
 		try (Worker worker = loader.load(code)) {
 			assertThat(worker.getEntrypoint().call("run")).isEqualTo("RangeError");
