@@ -24,7 +24,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Soak: good and hostile workloads mixed at saturation of the sandbox threads for a
- * bounded time (30 s by default; {@code -Dworkerloader.soak.seconds=600} for a long run).
+ * bounded time (60 s by default, "about a minute in CI" as issue 8 asks; {@code -Dworkerloader.soak.seconds=600} for a long run).
  * No good request may fail, every hostile one must end with its expected typed error, and
  * afterwards heap after GC, live threads and the loader's accounting return to baseline.
  *
@@ -50,7 +50,7 @@ class SoakTests {
 
 	@Test
 	void goodRequestsNeverFailAndTheHostReturnsToBaseline() throws Exception {
-		long seconds = Long.getLong("workerloader.soak.seconds", 30);
+		long seconds = Long.getLong("workerloader.soak.seconds", 60);
 		try (GraalWorkerLoader loader = Hostile.loader(GraalWorkerLoader.builder().threads(4).poolMin(2).poolMax(16))) {
 			// Warm up, then take the baseline.
 			runFor(loader, Duration.ofSeconds(3), new Tally());
