@@ -242,7 +242,7 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 
 	private SandboxWorker doLoad(String id, WorkerCode code, @Nullable String clientId) {
 		WorkerPolicy policy = resolvePolicy(id, code.policy());
-		this.hostServices.beforeLoad(id, code, policy);
+		this.hostServices.beforeLoad(id, clientId, policy);
 		Map<String, ExposedBinding> granted = new LinkedHashMap<>();
 		Map<String, @Nullable Object> data = new LinkedHashMap<>();
 		checkEnv(id, code, policy, granted, data);
@@ -277,7 +277,7 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 				: this.pool.acquire();
 		SandboxWorker worker = new SandboxWorker(this, id, policy, codeHash(code), context, this.threads.serial());
 		bindingHost.attach(worker);
-		worker.clientId(clientId);
+		worker.clientId(clientId, code.clientId());
 		try {
 			this.hostServices.attach(worker, code, policy);
 		}

@@ -3,10 +3,8 @@ package dev.workerloader.sandbox;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -58,7 +56,6 @@ final class HostServices implements AutoCloseable {
 
 	private final ValueCodec codec;
 
-	private final Map<SandboxWorker, String> clientIds = Collections.synchronizedMap(new WeakHashMap<>());
 
 	private final Map<String, EgressGuard> guards = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -111,8 +108,8 @@ final class HostServices implements AutoCloseable {
 	/**
 	 * Before a load: the client's rate limit, on the caller's thread.
 	 */
-	void beforeLoad(String workerId, WorkerCode code, WorkerPolicy policy) {
-		this.rateLimiter.acquire(workerId, policy, code.clientId(), "load");
+	void beforeLoad(String workerId, @Nullable String clientId, WorkerPolicy policy) {
+		this.rateLimiter.acquire(workerId, policy, clientId, "load");
 	}
 
 	/**
@@ -120,10 +117,6 @@ final class HostServices implements AutoCloseable {
 	 * Runs on the loading thread, which is the only one touching the context then.
 	 */
 	void attach(SandboxWorker worker, WorkerCode code, WorkerPolicy policy) {
-		String clientId = code.clientId();
-		if (clientId != null) {
-			this.clientIds.put(worker, clientId);
-		}
 		List<OutboundHandler> handlers = new ArrayList<>();
 		if (code.globalOutbound() != null) {
 			handlers.add(code.globalOutbound());
@@ -150,7 +143,8 @@ final class HostServices implements AutoCloseable {
 	 * Before a call: the client's rate limit, on the caller's thread.
 	 */
 	void beforeCall(SandboxWorker worker, WorkerPolicy policy) {
-		this.rateLimiter.acquire(worker.id(), policy, this.clientIds.get(worker), "call");
+		// The client the code names; otherwise whoever calls now (a kept worker is shared).
+		this.rateLimiter.acquire(worker.id(), policy, worker.namedClientId(), "call");
 	}
 
 	/**

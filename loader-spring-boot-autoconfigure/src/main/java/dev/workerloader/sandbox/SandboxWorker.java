@@ -83,6 +83,8 @@ final class SandboxWorker implements Worker {
 
 	private @Nullable String clientId;
 
+	private @Nullable String namedClientId;
+
 	SandboxWorker(GraalWorkerLoader loader, String id, WorkerPolicy policy, String codeHash, SandboxContext sandbox,
 			Executor serial) {
 		this.loader = loader;
@@ -123,8 +125,16 @@ final class SandboxWorker implements Worker {
 		return this.lastOutcome;
 	}
 
-	void clientId(@Nullable String clientId) {
+	void clientId(@Nullable String clientId, @Nullable String namedClientId) {
 		this.clientId = clientId;
+		this.namedClientId = namedClientId;
+	}
+
+	/**
+	 * Returns the client the worker's code names, if any (not one resolved from the caller).
+	 */
+	@Nullable String namedClientId() {
+		return this.namedClientId;
 	}
 
 	@Nullable String clientId() {

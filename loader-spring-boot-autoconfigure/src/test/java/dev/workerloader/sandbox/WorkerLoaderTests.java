@@ -484,9 +484,13 @@ class WorkerLoaderTests {
 
 	@Test
 	void closingWhileACallRunsStopsTheCall() throws Exception {
-		Worker worker = load("export default { run() { while (true) {} } }");
+		CountDownLatch started = new CountDownLatch(1);
+		Worker worker = loader.load(WorkerCode.builder()
+			.module("agent.js", "export default { run(p, env) { env.probe.started(); while (true) {} } }")
+			.env("probe", new StartProbe(started))
+			.build());
 		CompletableFuture<Object> running = worker.getEntrypoint().callAsync("run", null);
-		Thread.sleep(200);
+		assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
 		worker.close();
 		assertThat(running).failsWithin(30, TimeUnit.SECONDS)
 			.withThrowableThat()
@@ -511,6 +515,22 @@ class WorkerLoaderTests {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/** Tells the test that guest code is running. */
+	public static final class StartProbe {
+
+		private final CountDownLatch started;
+
+		StartProbe(CountDownLatch started) {
+			this.started = started;
+		}
+
+		@dev.workerloader.WorkerMethod
+		public void started() {
+			this.started.countDown();
+		}
+
 	}
 
 	record Person(String name) {
