@@ -1,8 +1,8 @@
 package dev.workerloader.demo;
 
-import dev.workerloader.RunResult;
 import dev.workerloader.WorkerLoader;
 import dev.workerloader.binding.BindingProvider;
+import dev.workerloader.codemode.RunResult;
 import dev.workerloader.codemode.TypeScriptDeclarations;
 import dev.workerloader.policy.PolicyResolver;
 import dev.workerloader.policy.WorkerPolicy;

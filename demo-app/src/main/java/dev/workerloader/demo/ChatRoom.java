@@ -5,7 +5,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * What an agent may do in the chat room. Only the methods of this interface are callable
- * from a worker: {@code env.CHAT_ROOM.history(10)}, {@code await env.CHAT_ROOM.post(...)}.
+ * from a worker: {@code env.CHAT_ROOM.history(10)},
+ * {@code await env.CHAT_ROOM.post(...)}.
  *
  * @author Worker Loader team
  */

@@ -27,7 +27,8 @@ public class ChatRoomService implements ChatRoom {
 
 	public ChatRoomService() {
 		this.messages.add(new Message(this.ids.incrementAndGet(), "alice", "Hi! Has anyone tried the sandbox yet?"));
-		this.messages.add(new Message(this.ids.incrementAndGet(), "bob", "Yes, agents write JavaScript against our API."));
+		this.messages
+			.add(new Message(this.ids.incrementAndGet(), "bob", "Yes, agents write JavaScript against our API."));
 	}
 
 	@Override
@@ -44,7 +45,8 @@ public class ChatRoomService implements ChatRoom {
 		if (text == null || text.isBlank() || text.length() > MAX_TEXT) {
 			throw new IllegalArgumentException("text must be 1 to " + MAX_TEXT + " characters");
 		}
-		// Stored asynchronously, as a real service writing to a database or a broker would.
+		// Stored asynchronously, as a real service writing to a database or a broker
+		// would.
 		return CompletableFuture.supplyAsync(() -> {
 			synchronized (this) {
 				Message message = new Message(this.ids.incrementAndGet(), author, text);
@@ -55,7 +57,8 @@ public class ChatRoomService implements ChatRoom {
 	}
 
 	/**
-	 * Deletes every message. Public, but not part of {@link ChatRoom}: workers cannot call it.
+	 * Deletes every message. Public, but not part of {@link ChatRoom}: workers cannot
+	 * call it.
 	 */
 	public synchronized void clear() {
 		this.messages.clear();

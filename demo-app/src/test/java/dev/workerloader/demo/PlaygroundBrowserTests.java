@@ -102,8 +102,10 @@ class PlaygroundBrowserTests {
 		this.browser.findElement(By.id("run")).click();
 		waitUpTo(60).until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "ok"));
 		String result = this.browser.findElement(By.id("result")).getText();
-		assertThat(result).contains("\"Java.type\": \"ReferenceError").contains("\"require\": \"ReferenceError")
-			.contains("\"stub.clear\": \"TypeError").contains("\"env.SECRET\": \"TypeError");
+		assertThat(result).contains("\"Java.type\": \"ReferenceError")
+			.contains("\"require\": \"ReferenceError")
+			.contains("\"stub.clear\": \"TypeError")
+			.contains("\"env.SECRET\": \"TypeError");
 	}
 
 }

@@ -3,12 +3,12 @@ package dev.workerloader.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 
-import dev.workerloader.OutboundHandler;
 import dev.workerloader.autoconfigure.WorkerLoaderProperties.Outbound;
-import dev.workerloader.policy.OutboundLimits;
+import dev.workerloader.egress.EgressGuard;
+import dev.workerloader.egress.OutboundHandler;
+import dev.workerloader.egress.OutboundLimits;
 import dev.workerloader.policy.RateLimit;
 import dev.workerloader.policy.WorkerPolicy;
-import dev.workerloader.sandbox.EgressGuard;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -44,8 +44,9 @@ final class EgressPolicies {
 		}
 		Duration timeout = outbound.getTimeout();
 		if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
-			throw new InvalidConfigurationPropertyValueException(PropertiesPolicyResolver.key(policy, "outbound.timeout"),
-					timeout, "The fetch timeout must be positive.");
+			throw new InvalidConfigurationPropertyValueException(
+					PropertiesPolicyResolver.key(policy, "outbound.timeout"), timeout,
+					"The fetch timeout must be positive.");
 		}
 		return new OutboundLimits((maxRequests != null) ? maxRequests : inherited.maxRequests(),
 				(size != null) ? size.toBytes() : inherited.maxResponseSize(),

@@ -2,8 +2,8 @@ package dev.workerloader.autoconfigure;
 
 /**
  * Thrown at startup when a bean annotated {@link dev.workerloader.WorkerBinding} cannot
- * be a binding: its name is not a JavaScript identifier, another bean has the same
- * name, or it exposes no callable method.
+ * be a binding: its name is not a JavaScript identifier, another bean has the same name,
+ * or it exposes no callable method.
  *
  * @author Worker Loader team
  */

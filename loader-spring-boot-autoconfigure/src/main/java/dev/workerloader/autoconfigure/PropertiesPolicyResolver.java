@@ -167,8 +167,7 @@ final class PropertiesPolicyResolver implements PolicyResolver, SmartInitializin
 		}
 	}
 
-	private static <T> void positive(String policy, String limit, @Nullable T value,
-			Function<T, Boolean> isPositive) {
+	private static <T> void positive(String policy, String limit, @Nullable T value, Function<T, Boolean> isPositive) {
 		if (value != null && !isPositive.apply(value)) {
 			throw new InvalidConfigurationPropertyValueException(key(policy, "limits." + limit), value,
 					"The " + limit.replace("cpu-", "CPU ").replace('-', ' ') + " limit must be positive.");
@@ -186,9 +185,8 @@ final class PropertiesPolicyResolver implements PolicyResolver, SmartInitializin
 			if (policy.bindings().contains(name)) {
 				throw new InvalidConfigurationPropertyValueException(key(policy.name(), "vars"), name,
 						"Var '" + name + "' has the name of a binding the policy lists, so env." + name
-								+ " would be ambiguous. Rename the var, or remove the binding from " + key(policy.name(),
-										"bindings")
-								+ ".");
+								+ " would be ambiguous. Rename the var, or remove the binding from "
+								+ key(policy.name(), "bindings") + ".");
 			}
 		}
 		String handler = policy.outboundHandler();

@@ -56,23 +56,24 @@ final class SpringBeanBindingProvider implements BindingProvider, SmartInitializ
 	private void checkConfigured(String name, WorkerLoaderProperties.Binding binding) {
 		String bean = binding.getBean();
 		if (!IDENTIFIER.matcher(name).matches()) {
-			throw new InvalidConfigurationPropertyValueException(PropertiesPolicyResolver.bindingKey(name, "bean"), bean,
+			throw new InvalidConfigurationPropertyValueException(PropertiesPolicyResolver.bindingKey(name, "bean"),
+					bean,
 					"Binding name '" + name + "' is not a JavaScript identifier; workers read it as env.NAME, so use"
 							+ " letters, digits, '_' and '$' such as 'CHAT_ROOM'.");
 		}
 		if (bean == null || bean.isBlank()) {
-			throw new InvalidConfigurationPropertyValueException(PropertiesPolicyResolver.bindingKey(name, "bean"), bean,
-					"The name of the bean behind binding '" + name + "' must be set.");
+			throw new InvalidConfigurationPropertyValueException(PropertiesPolicyResolver.bindingKey(name, "bean"),
+					bean, "The name of the bean behind binding '" + name + "' must be set.");
 		}
 		if (!this.beanFactory.containsBean(bean)) {
-			throw new InvalidConfigurationPropertyValueException(PropertiesPolicyResolver.bindingKey(name, "bean"), bean,
-					"No bean named '" + bean + "' is defined.");
+			throw new InvalidConfigurationPropertyValueException(PropertiesPolicyResolver.bindingKey(name, "bean"),
+					bean, "No bean named '" + bean + "' is defined.");
 		}
 		Class<?> exposedAs = binding.getExposedAs();
 		if (exposedAs != null && !exposedAs.isInterface()) {
-			throw new InvalidConfigurationPropertyValueException(PropertiesPolicyResolver.bindingKey(name, "exposed-as"),
-					exposedAs.getName(), "Binding '" + name + "' must be exposed as an interface, so that exactly its"
-							+ " methods are callable.");
+			throw new InvalidConfigurationPropertyValueException(
+					PropertiesPolicyResolver.bindingKey(name, "exposed-as"), exposedAs.getName(), "Binding '" + name
+							+ "' must be exposed as an interface, so that exactly its" + " methods are callable.");
 		}
 	}
 
@@ -121,16 +122,17 @@ final class SpringBeanBindingProvider implements BindingProvider, SmartInitializ
 				continue;
 			}
 			if (!IDENTIFIER.matcher(registration.name).matches()) {
-				throw new InvalidWorkerBindingException(beanName, registration.name, "Bean '" + beanName
-						+ "' is annotated @WorkerBinding(\"" + registration.name
-						+ "\"), which is not a JavaScript identifier: workers read bindings as env.NAME.",
+				throw new InvalidWorkerBindingException(beanName, registration.name,
+						"Bean '" + beanName + "' is annotated @WorkerBinding(\"" + registration.name
+								+ "\"), which is not a JavaScript identifier: workers read bindings as env.NAME.",
 						"Name the binding with letters, digits, '_' and '$', such as @WorkerBinding(\"CHAT_ROOM\").");
 			}
 			Registration previous = result.putIfAbsent(registration.name, registration);
 			if (previous != null) {
-				throw new InvalidWorkerBindingException(beanName, registration.name, "Beans '" + previous.beanName
-						+ "' and '" + beanName + "' are both annotated @WorkerBinding(\"" + registration.name
-						+ "\"); a binding name must be unique.", "Rename the binding of one of them.");
+				throw new InvalidWorkerBindingException(beanName, registration.name,
+						"Beans '" + previous.beanName + "' and '" + beanName + "' are both annotated @WorkerBinding(\""
+								+ registration.name + "\"); a binding name must be unique.",
+						"Rename the binding of one of them.");
 			}
 		}
 		this.configured.forEach((name, binding) -> {
@@ -170,9 +172,10 @@ final class SpringBeanBindingProvider implements BindingProvider, SmartInitializ
 	private ExposedBinding expose(Registration registration) {
 		Object bean = this.beanFactory.getBean(registration.beanName);
 		if (registration.exposedAs == null && AopUtils.isJdkDynamicProxy(bean)) {
-			throw refused(registration, "it is a JDK dynamic proxy, which hides its @WorkerMethod methods. Set"
-					+ " exposedAs to one of its interfaces " + Arrays.toString(bean.getClass().getInterfaces())
-					+ ", or proxy the target class");
+			throw refused(registration,
+					"it is a JDK dynamic proxy, which hides its @WorkerMethod methods. Set"
+							+ " exposedAs to one of its interfaces " + Arrays.toString(bean.getClass().getInterfaces())
+							+ ", or proxy the target class");
 		}
 		try {
 			return ExposedBinding.of(registration.name, bean, registration.exposedAs);
@@ -190,9 +193,9 @@ final class SpringBeanBindingProvider implements BindingProvider, SmartInitializ
 					PropertiesPolicyResolver.bindingKey(registration.name, property), value,
 					"Bean '" + registration.beanName + "' cannot be binding '" + registration.name + "': " + why + ".");
 		}
-		return new InvalidWorkerBindingException(registration.beanName, registration.name, "Bean '"
-				+ registration.beanName + "' is annotated @WorkerBinding(\"" + registration.name
-				+ "\") but cannot be a binding: " + why + ".",
+		return new InvalidWorkerBindingException(registration.beanName, registration.name,
+				"Bean '" + registration.beanName + "' is annotated @WorkerBinding(\"" + registration.name
+						+ "\") but cannot be a binding: " + why + ".",
 				"Annotate the methods workers may call with @WorkerMethod, or set exposedAs to an interface the bean"
 						+ " implements.");
 	}

@@ -11,9 +11,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
- * of the Worker Loader audit trail: every load and invocation becomes an
- * {@link AuditEvent}, stored in the {@link AuditEventRepository} when there is one and
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of the Worker Loader audit trail: every load and invocation becomes
+ * an {@link AuditEvent}, stored in the {@link AuditEventRepository} when there is one and
  * logged to {@code dev.workerloader.audit} otherwise. Switch it off with
  * {@code worker-loader.audit.enabled=false}.
  *
@@ -23,7 +23,8 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(before = WorkerLoaderAutoConfiguration.class,
 		afterName = "org.springframework.boot.actuate.autoconfigure.audit.AuditAutoConfiguration")
 @ConditionalOnClass(AuditEvent.class)
-@ConditionalOnBooleanProperty(prefix = WorkerLoaderProperties.CONFIG_PREFIX, name = "audit.enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty(prefix = WorkerLoaderProperties.CONFIG_PREFIX, name = "audit.enabled",
+		matchIfMissing = true)
 public final class WorkerLoaderAuditAutoConfiguration {
 
 	@Bean

@@ -1,10 +1,10 @@
 package dev.workerloader.autoconfigure;
 
 import dev.workerloader.WorkerListener;
-import dev.workerloader.OutboundHandler;
 import dev.workerloader.WorkerLoader;
-import dev.workerloader.logging.GuestLogForwarder;
 import dev.workerloader.binding.BindingProvider;
+import dev.workerloader.egress.OutboundHandler;
+import dev.workerloader.logging.GuestLogForwarder;
 import dev.workerloader.policy.PolicyResolver;
 import dev.workerloader.ratelimit.ClientIdResolver;
 import dev.workerloader.ratelimit.ClientRateLimiter;
@@ -23,11 +23,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
- * for the Worker Loader: the {@link WorkerLoader} bean named {@code LOADER}, the
- * {@link PolicyResolver} over {@code worker-loader.policies.*} and the
- * {@link BindingProvider} over {@link dev.workerloader.WorkerBinding @WorkerBinding} beans
- * and {@code worker-loader.bindings.*}.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} for the Worker Loader: the {@link WorkerLoader} bean named
+ * {@code LOADER}, the {@link PolicyResolver} over {@code worker-loader.policies.*} and
+ * the {@link BindingProvider} over {@link dev.workerloader.WorkerBinding @WorkerBinding}
+ * beans and {@code worker-loader.bindings.*}.
  *
  * @author Worker Loader team
  * @since 0.1.0
@@ -65,17 +65,18 @@ public final class WorkerLoaderAutoConfiguration {
 
 	@Bean(name = LOADER_BEAN_NAME, destroyMethod = "close")
 	@ConditionalOnMissingBean(WorkerLoader.class)
-	GraalWorkerLoader workerLoader(WorkerLoaderProperties properties, PolicyResolver policies,
-			BindingProvider bindings, ObjectProvider<WorkerListener> listeners,
-			ObjectProvider<WorkerLoaderBuilderCustomizer> customizers, ClientRateLimiter rateLimiter,
-			ObjectProvider<ClientIdResolver> clientIds, ListableBeanFactory beanFactory) {
+	GraalWorkerLoader workerLoader(WorkerLoaderProperties properties, PolicyResolver policies, BindingProvider bindings,
+			ObjectProvider<WorkerListener> listeners, ObjectProvider<WorkerLoaderBuilderCustomizer> customizers,
+			ClientRateLimiter rateLimiter, ObjectProvider<ClientIdResolver> clientIds,
+			ListableBeanFactory beanFactory) {
 		GraalWorkerLoader.Builder builder = GraalWorkerLoader.builder().policies(policies).bindings(bindings);
 		// The client a worker acts for when its code names none (audit, rate limits).
 		ClientIdResolver clientIdResolver = clientIds.getIfUnique(() -> ClientIdResolver.NONE);
 		builder.clientIdResolver(clientIdResolver::currentClientId);
 		// Issue 6: the policy's outbound.handler bean, and per-client rate limits.
-		builder.rateLimiter(rateLimiter).outboundHandlers((name) -> beanFactory.containsBean(name)
-				? beanFactory.getBean(name, OutboundHandler.class) : null);
+		builder.rateLimiter(rateLimiter)
+			.outboundHandlers(
+					(name) -> beanFactory.containsBean(name) ? beanFactory.getBean(name, OutboundHandler.class) : null);
 		applySandbox(properties, builder);
 		listeners.orderedStream().forEach(builder::listener);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));

@@ -3,10 +3,10 @@ package dev.workerloader.autoconfigure;
 import javax.sql.DataSource;
 
 import dev.workerloader.kv.InMemoryKvStore;
-import dev.workerloader.kv.JdbcKvStore;
 import dev.workerloader.kv.KvBinding;
 import dev.workerloader.kv.KvLimits;
 import dev.workerloader.kv.KvStore;
+import dev.workerloader.kv.jdbc.JdbcKvStore;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -19,11 +19,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
- * for the built-in {@code KV} binding: a {@link KvBinding} bean, registered as a binding
- * like any {@code @WorkerBinding} bean (so a worker only gets it when its policy lists
- * {@code KV}), over a {@link JdbcKvStore} when there is one {@link DataSource}, else an
- * {@link InMemoryKvStore}.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} for the built-in {@code KV} binding: a {@link KvBinding} bean,
+ * registered as a binding like any {@code @WorkerBinding} bean (so a worker only gets it
+ * when its policy lists {@code KV}), over a {@link JdbcKvStore} when there is one
+ * {@link DataSource}, else an {@link InMemoryKvStore}.
  *
  * @author Worker Loader team
  * @since 0.1.0

@@ -50,6 +50,7 @@ public class WorkerLoaderProperties {
 	private final Cache cache = new Cache();
 
 	private final Audit audit = new Audit();
+
 	private final Kv kv = new Kv();
 
 	public boolean isEnabled() {
@@ -303,8 +304,8 @@ public class WorkerLoaderProperties {
 	public static class Outbound {
 
 		/**
-		 * Hosts fetch() may reach: exact names or '*.example.com' patterns, optionally with
-		 * scheme and port. Enable with care: every listed host can receive data from
+		 * Hosts fetch() may reach: exact names or '*.example.com' patterns, optionally
+		 * with scheme and port. Enable with care: every listed host can receive data from
 		 * untrusted code.
 		 */
 		private @Nullable List<String> allowedHosts;
@@ -621,7 +622,8 @@ public class WorkerLoaderProperties {
 	public static class Pool {
 
 		/**
-		 * Smallest number of pre-initialized contexts kept ready, or 0 to disable the pool.
+		 * Smallest number of pre-initialized contexts kept ready, or 0 to disable the
+		 * pool.
 		 */
 		private int min = 2;
 

@@ -48,9 +48,9 @@ class VirtualThreadsTests {
 	@Test
 	void workerCalledFromAVirtualThreadRunsOnAPlatformThread() {
 		this.contextRunner.run((context) -> {
-			CompletableFuture<Object> result = this.executor.submitCompletable(() -> List
-				.of(isVirtual(Thread.currentThread()), Guest.run(context, "demo", "return env.CHAT_ROOM.getHistory(1);",
-						"CHAT_ROOM")));
+			CompletableFuture<Object> result = this.executor
+				.submitCompletable(() -> List.of(isVirtual(Thread.currentThread()),
+						Guest.run(context, "demo", "return env.CHAT_ROOM.getHistory(1);", "CHAT_ROOM")));
 			assertThat(result.get(30, TimeUnit.SECONDS)).isEqualTo(List.of(true, List.of("world")));
 		});
 	}
@@ -58,8 +58,8 @@ class VirtualThreadsTests {
 	@Test
 	void asyncBindingWorksFromAVirtualThread() {
 		this.contextRunner.run((context) -> {
-			CompletableFuture<Object> result = this.executor
-				.submitCompletable(() -> Guest.run(context, "demo", "return await env.CHAT_ROOM.post('vt');", "CHAT_ROOM"));
+			CompletableFuture<Object> result = this.executor.submitCompletable(
+					() -> Guest.run(context, "demo", "return await env.CHAT_ROOM.post('vt');", "CHAT_ROOM"));
 			assertThat(result.get(30, TimeUnit.SECONDS)).isEqualTo("posted vt");
 		});
 	}
@@ -85,11 +85,12 @@ class VirtualThreadsTests {
 			List<CompletableFuture<Object>> results = new ArrayList<>();
 			for (int i = 0; i < 16; i++) {
 				int n = i;
-				results.add(this.executor
-					.submitCompletable(() -> Guest.run(context, dev.workerloader.WorkerCode.builder()
-						.module("agent.js", "export default { async myAgent(p) { return p * 2; } }")
-						.policy("demo")
-						.build(), n)));
+				results.add(this.executor.submitCompletable(() -> Guest.run(context,
+						dev.workerloader.WorkerCode.builder()
+							.module("agent.js", "export default { async myAgent(p) { return p * 2; } }")
+							.policy("demo")
+							.build(),
+						n)));
 			}
 			for (int i = 0; i < results.size(); i++) {
 				assertThat(results.get(i).get(60, TimeUnit.SECONDS)).isEqualTo(i * 2);

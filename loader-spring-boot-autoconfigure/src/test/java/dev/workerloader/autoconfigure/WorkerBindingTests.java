@@ -11,6 +11,7 @@ import dev.workerloader.WorkerLoader;
 import dev.workerloader.WorkerMethod;
 import dev.workerloader.binding.BindingProvider;
 import org.aopalliance.intercept.MethodInterceptor;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.aop.framework.ProxyFactory;
@@ -49,9 +50,9 @@ class WorkerBindingTests {
 
 	@Test
 	void methodOfTheExposedInterfaceIsCallable() {
-		this.contextRunner.run((context) -> assertThat(
-				Guest.run(context, "demo", "return env.CHAT_ROOM.getHistory(1);", "CHAT_ROOM"))
-			.isEqualTo(List.of("world")));
+		this.contextRunner
+			.run((context) -> assertThat(Guest.run(context, "demo", "return env.CHAT_ROOM.getHistory(1);", "CHAT_ROOM"))
+				.isEqualTo(List.of("world")));
 	}
 
 	@Test
@@ -63,9 +64,9 @@ class WorkerBindingTests {
 
 	@Test
 	void beanNamedByPropertiesIsCallable() {
-		this.contextRunner.run((context) -> assertThat(
-				Guest.run(context, "demo", "return env.LEDGER.balance('acme');", "LEDGER"))
-			.isEqualTo(42));
+		this.contextRunner
+			.run((context) -> assertThat(Guest.run(context, "demo", "return env.LEDGER.balance('acme');", "LEDGER"))
+				.isEqualTo(42));
 	}
 
 	@Test
@@ -108,20 +109,22 @@ class WorkerBindingTests {
 	@Test
 	void functionConstructorReachedFromAStubGivesNoHostAccess() {
 		this.contextRunner.run((context) -> {
-			Object result = Guest.run(context, "demo", """
-					const F = env.CHAT_ROOM.getHistory.constructor.constructor;
-					const probes = ['"control:" + typeof env.CHAT_ROOM', 'Java.type("java.lang.Runtime")', 'Packages.java.lang.System', 'java.lang.System',
-						'Polyglot.import("x")', 'env.CHAT_ROOM.getHistory.constructor("return Java")().type("java.io.File")'];
-					const out = [];
-					for (const probe of probes) {
-						try {
-							const value = F('env', 'return ' + probe)(env);
-							out.push(typeof value === 'string' ? value : value === undefined ? 'undefined' : 'reached ' + probe);
-						} catch (e) {
-							out.push(e.name);
-						}
-					}
-					return out;""", "CHAT_ROOM");
+			Object result = Guest.run(context, "demo",
+					"""
+							const F = env.CHAT_ROOM.getHistory.constructor.constructor;
+							const probes = ['"control:" + typeof env.CHAT_ROOM', 'Java.type("java.lang.Runtime")', 'Packages.java.lang.System', 'java.lang.System',
+								'Polyglot.import("x")', 'env.CHAT_ROOM.getHistory.constructor("return Java")().type("java.io.File")'];
+							const out = [];
+							for (const probe of probes) {
+								try {
+									const value = F('env', 'return ' + probe)(env);
+									out.push(typeof value === 'string' ? value : value === undefined ? 'undefined' : 'reached ' + probe);
+								} catch (e) {
+									out.push(e.name);
+								}
+							}
+							return out;""",
+					"CHAT_ROOM");
 			assertThat(result).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
 				.hasSize(6)
 				.startsWith("control:object")
@@ -145,7 +148,8 @@ class WorkerBindingTests {
 			@SuppressWarnings("unchecked")
 			Map<String, Object> map = (Map<String, Object>) result;
 			assertThat(map).containsEntry("envProto", true).containsEntry("stubProto", true);
-			assertThat((List<Object>) map.get("names")).isNotEmpty()
+			assertThat(map.get("names")).asInstanceOf(InstanceOfAssertFactories.LIST)
+				.isNotEmpty()
 				.doesNotContain("getClass", "hashCode", "notify", "wait", "clear", "messages", "adminCalls");
 		});
 	}
@@ -167,8 +171,8 @@ class WorkerBindingTests {
 					}
 					out.push(await env.CHAT_ROOM.getHistory(1));
 					return out;""", "CHAT_ROOM");
-			assertThat(result).isEqualTo(
-					List.of("TypeError", "TypeError", "TypeError", "TypeError", "TypeError", List.of("world")));
+			assertThat(result)
+				.isEqualTo(List.of("TypeError", "TypeError", "TypeError", "TypeError", "TypeError", List.of("world")));
 		});
 	}
 
@@ -258,14 +262,15 @@ class WorkerBindingTests {
 	void duplicateBindingNamesFailStartup() {
 		this.contextRunner.withUserConfiguration(DuplicateBindingConfiguration.class).run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()))
-				.hasMessageContaining("Beans 'chatRoomService' and 'otherChatRoom' are both annotated @WorkerBinding(\"CHAT_ROOM\")");
+			assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure())).hasMessageContaining(
+					"Beans 'chatRoomService' and 'otherChatRoom' are both annotated @WorkerBinding(\"CHAT_ROOM\")");
 		});
 	}
 
 	@Test
 	void configuredBindingExposedAsAClassFailsStartup() {
-		this.contextRunner.withPropertyValues("worker-loader.bindings.LEDGER.exposed-as=" + LedgerService.class.getName())
+		this.contextRunner
+			.withPropertyValues("worker-loader.bindings.LEDGER.exposed-as=" + LedgerService.class.getName())
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).rootCause()

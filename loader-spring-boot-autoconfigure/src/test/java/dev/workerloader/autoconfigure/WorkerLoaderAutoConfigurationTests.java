@@ -92,8 +92,10 @@ class WorkerLoaderAutoConfigurationTests {
 
 	@Test
 	void customizersAreApplied() {
-		this.contextRunner.withBean(WorkerLoaderBuilderCustomizer.class,
-				() -> (builder) -> builder.policies(PolicyResolver.of(WorkerPolicy.of("customized", WorkerLimits.DEFAULTS))))
+		this.contextRunner
+			.withBean(WorkerLoaderBuilderCustomizer.class,
+					() -> (builder) -> builder
+						.policies(PolicyResolver.of(WorkerPolicy.of("customized", WorkerLimits.DEFAULTS))))
 			.run((context) -> assertThat(context.getBean(GraalWorkerLoader.class).policies())
 				.extracting(WorkerPolicy::name)
 				.containsExactly("customized"));
@@ -114,15 +116,14 @@ class WorkerLoaderAutoConfigurationTests {
 
 	@Test
 	void policyPropertiesBind() {
-		this.contextRunner
-			.withPropertyValues("worker-loader.policies.demo.limits.cpu-time=250ms",
-					"worker-loader.policies.demo.limits.wall-time=3s", "worker-loader.policies.demo.limits.memory=64MB",
-					"worker-loader.policies.demo.limits.output=2KB", "worker-loader.policies.demo.limits.statements=5000",
-					"worker-loader.policies.demo.limits.code-size=1000", "worker-loader.policies.demo.limits.modules=3",
-					"worker-loader.policies.demo.limits.env-size=500", "worker-loader.policies.demo.limits.log-size=1KB",
-					"worker-loader.policies.demo.limits.nesting-depth=20",
-					"worker-loader.policies.demo.outbound.allowed-hosts=api.example.com,*.example.org",
-					"worker-loader.policies.demo.vars.GREETING=hello")
+		this.contextRunner.withPropertyValues("worker-loader.policies.demo.limits.cpu-time=250ms",
+				"worker-loader.policies.demo.limits.wall-time=3s", "worker-loader.policies.demo.limits.memory=64MB",
+				"worker-loader.policies.demo.limits.output=2KB", "worker-loader.policies.demo.limits.statements=5000",
+				"worker-loader.policies.demo.limits.code-size=1000", "worker-loader.policies.demo.limits.modules=3",
+				"worker-loader.policies.demo.limits.env-size=500", "worker-loader.policies.demo.limits.log-size=1KB",
+				"worker-loader.policies.demo.limits.nesting-depth=20",
+				"worker-loader.policies.demo.outbound.allowed-hosts=api.example.com,*.example.org",
+				"worker-loader.policies.demo.vars.GREETING=hello")
 			.run((context) -> {
 				WorkerPolicy policy = context.getBean(PolicyResolver.class).find("demo");
 				assertThat(policy).isNotNull();

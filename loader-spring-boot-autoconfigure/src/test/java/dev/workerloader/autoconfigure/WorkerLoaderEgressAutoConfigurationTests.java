@@ -10,17 +10,17 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.workerloader.OutboundHandler;
 import dev.workerloader.Worker;
 import dev.workerloader.WorkerCode;
 import dev.workerloader.WorkerLoader;
 import dev.workerloader.WorkerRateLimitedException;
+import dev.workerloader.egress.OutboundHandler;
+import dev.workerloader.egress.OutboundLimits;
 import dev.workerloader.kv.InMemoryKvStore;
-import dev.workerloader.kv.JdbcKvStore;
 import dev.workerloader.kv.KvBinding;
 import dev.workerloader.kv.KvLimits;
 import dev.workerloader.kv.KvStore;
-import dev.workerloader.policy.OutboundLimits;
+import dev.workerloader.kv.jdbc.JdbcKvStore;
 import dev.workerloader.policy.PolicyResolver;
 import dev.workerloader.policy.RateLimit;
 import dev.workerloader.policy.WorkerPolicy;
@@ -154,8 +154,7 @@ class WorkerLoaderEgressAutoConfigurationTests {
 					"worker-loader.policies.api.rate-limit.capacity=5",
 					"worker-loader.policies.api.rate-limit.refill-tokens=2",
 					"worker-loader.policies.api.rate-limit.refill-period=10s",
-					"worker-loader.policies.child.base-policy=api",
-					"worker-loader.policies.child.outbound.timeout=1s")
+					"worker-loader.policies.child.base-policy=api", "worker-loader.policies.child.outbound.timeout=1s")
 			.run((context) -> {
 				PolicyResolver policies = context.getBean(PolicyResolver.class);
 				WorkerPolicy api = policies.find("api");
@@ -175,7 +174,8 @@ class WorkerLoaderEgressAutoConfigurationTests {
 	@Test
 	void documentedOutboundDefaultsAreTheBuiltInDefaults() throws Exception {
 		Map<String, String> documented = new HashMap<>();
-		try (InputStream in = getClass().getResourceAsStream("/META-INF/additional-spring-configuration-metadata.json")) {
+		try (InputStream in = getClass()
+			.getResourceAsStream("/META-INF/additional-spring-configuration-metadata.json")) {
 			for (JsonNode property : JsonMapper.builder().build().readTree(in).get("properties")) {
 				if (property.has("defaultValue")) {
 					documented.put(property.get("name").asString(), property.get("defaultValue").asString());
@@ -193,7 +193,8 @@ class WorkerLoaderEgressAutoConfigurationTests {
 
 	@Test
 	void invalidAllowedHostFailsStartupNamingTheKey() {
-		this.contextRunner.withPropertyValues("worker-loader.policies.default.outbound.allowed-hosts=ok.example.com,http://bad host/")
+		this.contextRunner
+			.withPropertyValues("worker-loader.policies.default.outbound.allowed-hosts=ok.example.com,http://bad host/")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).rootCause()
@@ -259,11 +260,15 @@ class WorkerLoaderEgressAutoConfigurationTests {
 
 	@Test
 	void rateLimitRefusesLoadsOfTheLoaderBean() {
-		this.contextRunner.withPropertyValues("worker-loader.policies.default.rate-limit.capacity=1",
-				"worker-loader.policies.default.rate-limit.refill-period=1h")
+		this.contextRunner
+			.withPropertyValues("worker-loader.policies.default.rate-limit.capacity=1",
+					"worker-loader.policies.default.rate-limit.refill-period=1h")
 			.run((context) -> {
 				WorkerLoader loader = context.getBean(WorkerLoader.class);
-				WorkerCode code = WorkerCode.builder().clientId("tenant-1").module("agent.js", "export default {}").build();
+				WorkerCode code = WorkerCode.builder()
+					.clientId("tenant-1")
+					.module("agent.js", "export default {}")
+					.build();
 				loader.load(code).close();
 				assertThatExceptionOfType(WorkerRateLimitedException.class).isThrownBy(() -> loader.load(code))
 					.satisfies((ex) -> assertThat(ex.retryAfter()).isPositive());
@@ -284,8 +289,8 @@ class WorkerLoaderEgressAutoConfigurationTests {
 
 		@Bean
 		DriverManagerDataSource dataSource() {
-			return new DriverManagerDataSource(
-					"jdbc:h2:mem:kv-autoconfig-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "");
+			return new DriverManagerDataSource("jdbc:h2:mem:kv-autoconfig-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1",
+					"sa", "");
 		}
 
 	}

@@ -39,8 +39,8 @@ class WorkerLoaderEndpointAutoConfigurationTests {
 
 	@Test
 	void endpointBacksOffWithoutTheLoader() {
-		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=workerloader",
-				"worker-loader.enabled=false")
+		this.contextRunner
+			.withPropertyValues("management.endpoints.web.exposure.include=workerloader", "worker-loader.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(WorkerLoaderEndpoint.class));
 	}
 

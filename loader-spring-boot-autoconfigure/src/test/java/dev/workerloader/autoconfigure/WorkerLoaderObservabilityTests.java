@@ -29,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * After a few agents ran (one succeeds, one is killed, one reuses cached code, one is
- * refused), the meters in a real registry and the audit events show it, without source
- * or secrets.
+ * refused), the meters in a real registry and the audit events show it, without source or
+ * secrets.
  */
 class WorkerLoaderObservabilityTests {
 
@@ -53,12 +53,19 @@ class WorkerLoaderObservabilityTests {
 				assertThat(worker.getEntrypoint().call("run", 21)).isEqualTo(42);
 			}
 		}
-		try (Worker worker = loader.load(WorkerCode.builder().name("runaway").clientId("client-7")
-			.module("agent.js", "export default { run() { while (true) {} } }").build())) {
-			assertThatExceptionOfType(WorkerQuotaExceededException.class).isThrownBy(() -> worker.getEntrypoint().call("run"));
+		try (Worker worker = loader.load(WorkerCode.builder()
+			.name("runaway")
+			.clientId("client-7")
+			.module("agent.js", "export default { run() { while (true) {} } }")
+			.build())) {
+			assertThatExceptionOfType(WorkerQuotaExceededException.class)
+				.isThrownBy(() -> worker.getEntrypoint().call("run"));
 		}
-		try (Worker worker = loader.load(WorkerCode.builder().name("thrower").policy("agents")
-			.module("agent.js", "export default { run(p, env) { throw new Error('bad ' + env.TOKEN); } }").build())) {
+		try (Worker worker = loader.load(WorkerCode.builder()
+			.name("thrower")
+			.policy("agents")
+			.module("agent.js", "export default { run(p, env) { throw new Error('bad ' + env.TOKEN); } }")
+			.build())) {
 			assertThatExceptionOfType(WorkerException.class).isThrownBy(() -> worker.getEntrypoint().call("run"));
 		}
 		assertThatExceptionOfType(WorkerException.class).isThrownBy(() -> loader
@@ -70,11 +77,17 @@ class WorkerLoaderObservabilityTests {
 		this.contextRunner.run((context) -> {
 			runAgents(context);
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
-			assertThat(registry.get("worker.loader.execution").tags("outcome", "success", "policy", "default",
-					"entrypoint.kind", "default").timer().count()).isEqualTo(2);
-			assertThat(registry.get("worker.loader.execution").tags("outcome", "quota_exceeded", "quota", "cpu_time")
-				.timer().count()).isEqualTo(1);
-			assertThat(registry.get("worker.loader.execution").tags("outcome", "guest_error", "policy", "agents").timer()
+			assertThat(registry.get("worker.loader.execution")
+				.tags("outcome", "success", "policy", "default", "entrypoint.kind", "default")
+				.timer()
+				.count()).isEqualTo(2);
+			assertThat(registry.get("worker.loader.execution")
+				.tags("outcome", "quota_exceeded", "quota", "cpu_time")
+				.timer()
+				.count()).isEqualTo(1);
+			assertThat(registry.get("worker.loader.execution")
+				.tags("outcome", "guest_error", "policy", "agents")
+				.timer()
 				.count()).isEqualTo(1);
 			assertThat(registry.get("worker.loader.execution.active").longTaskTimer().activeTasks()).isZero();
 		});
@@ -85,8 +98,12 @@ class WorkerLoaderObservabilityTests {
 		this.contextRunner.run((context) -> {
 			runAgents(context);
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
-			assertThat(registry.get("worker.loader.loads").tags("outcome", "success").counters().stream()
-				.mapToDouble((counter) -> counter.count()).sum()).isEqualTo(4);
+			assertThat(registry.get("worker.loader.loads")
+				.tags("outcome", "success")
+				.counters()
+				.stream()
+				.mapToDouble((counter) -> counter.count())
+				.sum()).isEqualTo(4);
 			assertThat(registry.get("worker.loader.loads").tags("outcome", "denied").counter().count()).isEqualTo(1);
 			assertThat(registry.get(WorkerLoaderMetrics.QUOTA_KILLS).tags("kind", "cpu_time").functionCounter().count())
 				.isEqualTo(1);
@@ -94,7 +111,8 @@ class WorkerLoaderObservabilityTests {
 				.isZero();
 			assertThat(registry.get(WorkerLoaderMetrics.CACHE_REQUESTS).tags("result", "hit").functionCounter().count())
 				.isGreaterThanOrEqualTo(1);
-			assertThat(registry.get(WorkerLoaderMetrics.CACHE_REQUESTS).tags("result", "miss").functionCounter().count())
+			assertThat(
+					registry.get(WorkerLoaderMetrics.CACHE_REQUESTS).tags("result", "miss").functionCounter().count())
 				.isGreaterThanOrEqualTo(3);
 			assertThat(registry.get(WorkerLoaderMetrics.CACHE_SIZE).gauge().value()).isGreaterThanOrEqualTo(3);
 			assertThat(registry.get(WorkerLoaderMetrics.WORKERS_ACTIVE).gauge().value()).isZero();
@@ -139,7 +157,8 @@ class WorkerLoaderObservabilityTests {
 				.orElseThrow();
 			assertThat(denied.getPrincipal()).isEqualTo("anonymous");
 			for (AuditEvent event : events) {
-				assertThat(event.getData().toString()).doesNotContain(SECRET).doesNotContain("while (true)")
+				assertThat(event.getData().toString()).doesNotContain(SECRET)
+					.doesNotContain("while (true)")
 					.doesNotContain("console.log");
 			}
 		});

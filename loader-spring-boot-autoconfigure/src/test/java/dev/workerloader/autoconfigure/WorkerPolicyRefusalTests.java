@@ -97,15 +97,15 @@ class WorkerPolicyRefusalTests {
 
 	@Test
 	void varsResolvePlaceholdersFromTheEnvironment() {
-		this.contextRunner
-			.run((context) -> assertThat(Guest.run(context, "demo", "return [env.API_KEY, env.REGION];"))
-				.isEqualTo(java.util.List.of(SECRET, "eu-west")));
+		this.contextRunner.run((context) -> assertThat(Guest.run(context, "demo", "return [env.API_KEY, env.REGION];"))
+			.isEqualTo(java.util.List.of(SECRET, "eu-west")));
 	}
 
 	@Test
 	void varsAreReadOnly() {
-		this.contextRunner.run((context) -> assertThat(Guest.run(context, "demo", """
-				try { env.API_KEY = 'stolen'; return 'mutated'; } catch (e) { return e.name + ':' + env.API_KEY.length; }"""))
+		this.contextRunner.run((context) -> assertThat(Guest.run(context, "demo",
+				"""
+						try { env.API_KEY = 'stolen'; return 'mutated'; } catch (e) { return e.name + ':' + env.API_KEY.length; }"""))
 			.isEqualTo("TypeError:" + SECRET.length()));
 	}
 
@@ -129,8 +129,8 @@ class WorkerPolicyRefusalTests {
 
 	@Test
 	void noWarningWithoutWideningSettings(CapturedOutput output) {
-		this.contextRunner.run((context) -> assertThat(output.getAll()).doesNotContain("grants every binding")
-			.doesNotContain(SECRET));
+		this.contextRunner.run(
+				(context) -> assertThat(output.getAll()).doesNotContain("grants every binding").doesNotContain(SECRET));
 	}
 
 	@Test

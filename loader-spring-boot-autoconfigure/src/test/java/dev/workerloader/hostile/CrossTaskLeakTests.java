@@ -52,7 +52,8 @@ class CrossTaskLeakTests {
 	@Test
 	void pollutionAtModuleLoadIsNotSeenByTheNextWorkers() {
 		for (int i = 0; i < 20; i++) {
-			try (Worker attacker = loader.load(WorkerCode.of(POLLUTE + " export default { run() { return [].push(1); } }"))) {
+			try (Worker attacker = loader
+				.load(WorkerCode.of(POLLUTE + " export default { run() { return [].push(1); } }"))) {
 				assertThat(attacker.getEntrypoint().call("run")).isEqualTo(-1);
 			}
 			// Contexts come from the warm pool: none is ever handed out twice.
@@ -87,9 +88,10 @@ class CrossTaskLeakTests {
 
 	@Test
 	void replacedBuiltInsDoNotFoolTheHostAboutResults() {
-		try (Worker attacker = loader.load(Hostile.code("default", "run() { JSON.stringify = () => '\"forged\"';"
-				+ " Promise.prototype.then = function () { return 'forged'; }; return { real: true }; },"
-				+ " async later() { JSON.stringify = () => '\"forged\"'; return 'real'; }"))) {
+		try (Worker attacker = loader.load(Hostile.code("default",
+				"run() { JSON.stringify = () => '\"forged\"';"
+						+ " Promise.prototype.then = function () { return 'forged'; }; return { real: true }; },"
+						+ " async later() { JSON.stringify = () => '\"forged\"'; return 'real'; }"))) {
 			assertThat(attacker.getEntrypoint().call("run")).isEqualTo(Map.of("real", true));
 			assertThat(attacker.getEntrypoint().call("later")).isEqualTo("real");
 		}
@@ -109,8 +111,8 @@ class CrossTaskLeakTests {
 
 	@Test
 	void evictedKeptWorkerComesBackWithoutItsPreviousValues() {
-		Supplier<WorkerCode> code = () -> WorkerCode.of(
-				"let kept = null; export default { put(v) { kept = v; return 'ok'; }, take() { return kept; } }");
+		Supplier<WorkerCode> code = () -> WorkerCode
+			.of("let kept = null; export default { put(v) { kept = v; return 'ok'; }, take() { return kept; } }");
 		Worker first = loader.get("leak-kept", code);
 		first.getEntrypoint().call("put", "value-of-tenant-a");
 		assertThat(loader.get("leak-kept", code).getEntrypoint().call("take")).isEqualTo("value-of-tenant-a");
@@ -132,21 +134,22 @@ class CrossTaskLeakTests {
 		Worker privileged = loader.get("leak-shared-id", () -> withBinding);
 		Worker plain = loader.get("leak-shared-id", () -> withoutBinding);
 		assertThat(plain).isNotSameAs(privileged);
-		assertThat(privileged.getEntrypoint().call("run", "privileged")).isEqualTo(List.of("privileged", "API_KEY,api"));
+		assertThat(privileged.getEntrypoint().call("run", "privileged"))
+			.isEqualTo(List.of("privileged", "API_KEY,api"));
 		assertThat(plain.getEntrypoint().call("run", "plain")).isEqualTo(List.of("plain", "API_KEY,PLAIN"));
 		assertThatExceptionOfType(WorkerException.class)
-			.isThrownBy(() -> loader.get("leak-shared-id", () -> withoutBinding)
-				.getEntrypoint()
-				.call("run2"));
+			.isThrownBy(() -> loader.get("leak-shared-id", () -> withoutBinding).getEntrypoint().call("run2"));
 		assertThat(loader.keptWorker("leak-shared-id")).hasSize(2);
 		loader.evict("leak-shared-id");
 	}
 
 	@Test
 	void paramsAndPropsAreCopiesTheGuestCannotChangeForTheCaller() {
-		java.util.Map<String, Object> param = new java.util.HashMap<>(Map.of("list", new java.util.ArrayList<>(List.of(1))));
-		try (Worker worker = loader.load(WorkerCode.of("export default { run(p, env, ctx) { p.list.push(2); p.added = 1;"
-				+ " try { ctx.props.x = 2; } catch (e) { return [e.name, p.list.length]; } return 'mutated'; } }"))) {
+		java.util.Map<String, Object> param = new java.util.HashMap<>(
+				Map.of("list", new java.util.ArrayList<>(List.of(1))));
+		try (Worker worker = loader
+			.load(WorkerCode.of("export default { run(p, env, ctx) { p.list.push(2); p.added = 1;"
+					+ " try { ctx.props.x = 2; } catch (e) { return [e.name, p.list.length]; } return 'mutated'; } }"))) {
 			assertThat(worker.getEntrypoint("default", Map.of("x", 1)).call("run", param))
 				.isEqualTo(List.of("TypeError", 2));
 		}

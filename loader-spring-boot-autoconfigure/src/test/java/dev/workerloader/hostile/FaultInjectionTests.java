@@ -9,6 +9,7 @@ import dev.workerloader.WorkerCode;
 import dev.workerloader.WorkerException;
 import dev.workerloader.WorkerQuotaExceededException;
 import dev.workerloader.sandbox.GraalWorkerLoader;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,8 +38,8 @@ class FaultInjectionTests {
 	@BeforeAll
 	static void startLoader() {
 		loader = Hostile.loader();
-		bystander = loader.load(Hostile.code("default", "run(n) { globalThis.count = (globalThis.count || 0) + 1;"
-				+ " return [n, globalThis.count]; }"));
+		bystander = loader.load(Hostile.code("default",
+				"run(n) { globalThis.count = (globalThis.count || 0) + 1;" + " return [n, globalThis.count]; }"));
 	}
 
 	@AfterAll
@@ -51,13 +52,14 @@ class FaultInjectionTests {
 	void bystanderIsUntouched() {
 		assertThat(bystander.isClosed()).isFalse();
 		Object answer = bystander.getEntrypoint().call("run", 7);
-		assertThat(answer).asList().first().isEqualTo(7);
+		assertThat(answer).asInstanceOf(InstanceOfAssertFactories.LIST).first().isEqualTo(7);
 		assertHostAliveAndClean(loader);
 	}
 
 	@Test
 	void bindingThatThrowsGivesAReferenceNotTheHostMessage() {
-		try (Worker worker = loader.load(faulty("run(p, env) { try { env.faults.crash(); } catch (e) { return [e.name, e.message, e.stack]; } }"))) {
+		try (Worker worker = loader.load(faulty(
+				"run(p, env) { try { env.faults.crash(); } catch (e) { return [e.name, e.message, e.stack]; } }"))) {
 			String result = String.valueOf(worker.getEntrypoint().call("run"));
 			assertThat(result).contains("env.faults.crash failed on the host (reference ")
 				.doesNotContain(SECRET, "NullPointerException", "java.", "Faults");
@@ -66,16 +68,19 @@ class FaultInjectionTests {
 
 	@Test
 	void bindingValidationErrorReachesTheGuestWithoutClassNames() {
-		try (Worker worker = loader.load(faulty("run(p, env) { try { env.faults.reject(); } catch (e) { return e.message; } }"))) {
-			assertThat((String) worker.getEntrypoint().call("run")).contains("env.faults.reject failed: amount must be positive")
+		try (Worker worker = loader
+			.load(faulty("run(p, env) { try { env.faults.reject(); } catch (e) { return e.message; } }"))) {
+			assertThat((String) worker.getEntrypoint().call("run"))
+				.contains("env.faults.reject failed: amount must be positive")
 				.doesNotContain("dev.workerloader", "java.lang");
 		}
 	}
 
 	@Test
 	void bindingWhoseFutureFailsRejectsTheAwait() {
-		try (Worker worker = loader.load(faulty("async run(p, env) { try { await env.faults.failLater(); return 'resolved'; }"
-				+ " catch (e) { return e.message; } }"))) {
+		try (Worker worker = loader
+			.load(faulty("async run(p, env) { try { await env.faults.failLater(); return 'resolved'; }"
+					+ " catch (e) { return e.message; } }"))) {
 			assertThat((String) worker.getEntrypoint().call("run")).contains("env.faults.failLater failed on the host")
 				.doesNotContain(SECRET);
 		}
@@ -119,7 +124,8 @@ class FaultInjectionTests {
 	}
 
 	private static WorkerCode faulty(String method) {
-		// Only the waiting faults need the short wall time; a cold JVM may take longer for
+		// Only the waiting faults need the short wall time; a cold JVM may take longer
+		// for
 		// the first host call.
 		String policy = (method.contains("never") || method.contains("block")) ? "wall" : "default";
 		return WorkerCode.builder()

@@ -131,8 +131,9 @@ class FloodAndSizeTests {
 
 	@Test
 	void deepNestingBuiltAtRunTimeIsAGuestError() {
-		try (Worker worker = loader.load(Hostile.code("default", "run() { const src = 'return ' + '('.repeat(1e5) + '1' + ')'.repeat(1e5);"
-				+ " try { return new Function(src)(); } catch (e) { return e.name; } }"))) {
+		try (Worker worker = loader
+			.load(Hostile.code("default", "run() { const src = 'return ' + '('.repeat(1e5) + '1' + ')'.repeat(1e5);"
+					+ " try { return new Function(src)(); } catch (e) { return e.name; } }"))) {
 			assertThat(worker.getEntrypoint().call("run")).isIn("RangeError", "SyntaxError", "InternalError");
 		}
 	}

@@ -59,8 +59,8 @@ class HostReachTests {
 			"Java.type('java.lang.System').getenv()", "Packages.java.lang.System.exit(1)", "java.lang.System.exit(1)",
 			"Polyglot.eval('js', '1')", "Polyglot.import('x')", "load('/etc/passwd')",
 			"load('https://example.com/x.js')", "loadWithNewGlobal({ script: '1', name: 'x' })", "require('fs')",
-			"require('child_process')", "process.env", "process.binding('fs')", "print(1)", "Graal.versionJS",
-			"quit()", "new Worker('x.js')", "WebAssembly.compile(new Uint8Array(8))" })
+			"require('child_process')", "process.env", "process.binding('fs')", "print(1)", "Graal.versionJS", "quit()",
+			"new Worker('x.js')", "WebAssembly.compile(new Uint8Array(8))" })
 	void hostEntryPointsAreMissing(String expression) {
 		try (Worker worker = loader.load(Hostile.code("default", "run(p, env) { return " + expression + "; }"))) {
 			assertThatExceptionOfType(WorkerException.class).isThrownBy(() -> worker.getEntrypoint().call("run"))
@@ -78,8 +78,8 @@ class HostReachTests {
 			"node:child_process", "/app/../proc/self/environ" })
 	void staticImportOfFilesAndUrlsIsALoadError(String specifier) {
 		assertThatExceptionOfType(WorkerLoadException.class)
-			.isThrownBy(() -> loader.load(WorkerCode.of("import x from '" + specifier + "';"
-					+ " export default { run() { return x; } }")))
+			.isThrownBy(() -> loader
+				.load(WorkerCode.of("import x from '" + specifier + "';" + " export default { run() { return x; } }")))
 			.satisfies(Hostile::assertNoSecret);
 	}
 
@@ -119,10 +119,10 @@ class HostReachTests {
 				+ " dunder: s.__proto__ === Object.prototype && s.echo.__proto__ === Function.prototype,"
 				+ " source: String(s.echo), getClass: typeof s.getClass, hashCode: typeof s.hashCode,"
 				+ " wait: typeof s.wait, javaMembers: s.echo.equals === undefined && s.echo.class === undefined }; }"))) {
-			assertThat(worker.getEntrypoint().call("run")).isEqualTo(Map.of("own", java.util.List.of("echo"), "env",
-					java.util.List.of("API_KEY", "api"), "proto", true, "ctor", "undefinedundefined", "dunder", true,
-					"source", "function () { [native code] }", "getClass", "undefined", "hashCode", "undefined", "wait",
-					"undefined", "javaMembers", true));
+			assertThat(worker.getEntrypoint().call("run"))
+				.isEqualTo(Map.of("own", java.util.List.of("echo"), "env", java.util.List.of("API_KEY", "api"), "proto",
+						true, "ctor", "undefinedundefined", "dunder", true, "source", "function () { [native code] }",
+						"getClass", "undefined", "hashCode", "undefined", "wait", "undefined", "javaMembers", true));
 		}
 	}
 
@@ -158,8 +158,7 @@ class HostReachTests {
 		try (Worker worker = loader.load(withApi("run(p, env) { try { env.api.echo({ not: 'a string' }); }"
 				+ " catch (e) { return [e.message, e.stack]; } }"))) {
 			Object result = worker.getEntrypoint().call("run");
-			assertThat(String.valueOf(result)).doesNotContain("java.", "dev.workerloader", "jackson", ".java:",
-					SECRET);
+			assertThat(String.valueOf(result)).doesNotContain("java.", "dev.workerloader", "jackson", ".java:", SECRET);
 		}
 	}
 

@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * Shared fixture of the hostile suite: a loader whose policies hold a secret var, and the
  * three checks every attack ends with: the outcome (done by each test), the host is alive
- * (a fresh worker answers) and nothing leaked (no secret in what the caller sees, no state
- * in the next worker).
+ * (a fresh worker answers) and nothing leaked (no secret in what the caller sees, no
+ * state in the next worker).
  *
  * @author Worker Loader team
  */
@@ -41,7 +41,10 @@ final class Hostile {
 	/** CPU runaways: 100 ms CPU, memory out of the way so that the CPU quota decides. */
 	static final WorkerLimits CPU = TIGHT.withWallTime(Duration.ofSeconds(20)).withMemory(4L * 1024 * 1024 * 1024);
 
-	/** Memory bombs: 32 MiB allocated, time out of the way so that the memory quota decides. */
+	/**
+	 * Memory bombs: 32 MiB allocated, time out of the way so that the memory quota
+	 * decides.
+	 */
 	static final WorkerLimits MEMORY = TIGHT.withCpuTime(Duration.ofSeconds(20)).withWallTime(Duration.ofSeconds(20));
 
 	/**
@@ -65,7 +68,8 @@ final class Hostile {
 
 	/**
 	 * Returns a loader with the policies {@code default}, {@code tight}, {@code cpu},
-	 * {@code memory}, {@code wall} and {@code statements}, each granting any binding and the secret var.
+	 * {@code memory}, {@code wall} and {@code statements}, each granting any binding and
+	 * the secret var.
 	 */
 	static GraalWorkerLoader loader() {
 		return loader(GraalWorkerLoader.builder());
@@ -73,8 +77,8 @@ final class Hostile {
 
 	static GraalWorkerLoader loader(GraalWorkerLoader.Builder builder) {
 		GraalWorkerLoader loader = builder.policies(PolicyResolver.of(policy("default", WorkerLimits.DEFAULTS),
-				policy("tight", TIGHT), policy("cpu", CPU), policy("memory", MEMORY), policy("wall", WALL), policy("roomy", ROOMY),
-				policy("statements", WorkerLimits.DEFAULTS.withStatements(1_000_000))))
+				policy("tight", TIGHT), policy("cpu", CPU), policy("memory", MEMORY), policy("wall", WALL),
+				policy("roomy", ROOMY), policy("statements", WorkerLimits.DEFAULTS.withStatements(1_000_000))))
 			.build();
 		assertThat(loader.awaitReady(Duration.ofSeconds(60))).isTrue();
 		return loader;
@@ -90,8 +94,8 @@ final class Hostile {
 	}
 
 	/**
-	 * The host is alive and clean: a fresh worker answers, and sees none of the globals or
-	 * prototype changes an attacker may have made.
+	 * The host is alive and clean: a fresh worker answers, and sees none of the globals
+	 * or prototype changes an attacker may have made.
 	 */
 	static void assertHostAliveAndClean(GraalWorkerLoader loader) {
 		try (Worker fresh = loader.load(WorkerCode.of(PROBE))) {
@@ -111,10 +115,10 @@ final class Hostile {
 	}
 
 	/**
-	 * Runs {@code run()} of a fresh worker of {@code policy} and asserts that it was stopped
-	 * for {@code kind} after using at least its limit, that the worker is closed and that the
-	 * message holds no secret. A cold JVM may already exceed the quota while loading: that
-	 * counts as the same kill.
+	 * Runs {@code run()} of a fresh worker of {@code policy} and asserts that it was
+	 * stopped for {@code kind} after using at least its limit, that the worker is closed
+	 * and that the message holds no secret. A cold JVM may already exceed the quota while
+	 * loading: that counts as the same kill.
 	 */
 	static WorkerQuotaExceededException assertKilled(GraalWorkerLoader loader, String policy, String methods,
 			QuotaKind kind) {

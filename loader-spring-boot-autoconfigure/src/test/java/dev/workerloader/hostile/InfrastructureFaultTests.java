@@ -13,9 +13,9 @@ import dev.workerloader.Worker;
 import dev.workerloader.WorkerCode;
 import dev.workerloader.binding.BindingProvider;
 import dev.workerloader.binding.ExposedBinding;
-import dev.workerloader.kv.JdbcKvStore;
 import dev.workerloader.kv.KvBinding;
 import dev.workerloader.kv.KvLimits;
+import dev.workerloader.kv.jdbc.JdbcKvStore;
 import dev.workerloader.policy.PolicyResolver;
 import dev.workerloader.policy.WorkerLimits;
 import dev.workerloader.policy.WorkerPolicy;
@@ -57,7 +57,8 @@ class InfrastructureFaultTests {
 		acceptor = new Thread(() -> {
 			while (!resetting.isClosed()) {
 				try (Socket socket = resetting.accept()) {
-					// Read a little of the request, then reset the connection (RST, not FIN).
+					// Read a little of the request, then reset the connection (RST, not
+					// FIN).
 					socket.getInputStream().read(new byte[64]);
 					socket.setSoLinger(true, 0);
 				}
@@ -123,7 +124,8 @@ class InfrastructureFaultTests {
 
 	@Test
 	void outboundServerThatNeverAnswersTimesOut() {
-		// The silent server accepts into its backlog and never replies: the policy's outbound
+		// The silent server accepts into its backlog and never replies: the policy's
+		// outbound
 		// timeout (5 s by default) ends the fetch well inside the wall-time limit.
 		Object result = fetch(silent.getLocalPort());
 		assertThat(result).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
@@ -141,7 +143,8 @@ class InfrastructureFaultTests {
 				    catch (e) { return { name: e.name, message: e.message }; }
 				  }
 				}""";
-		try (Worker worker = loader.load(WorkerCode.builder().name("kv-user").module("agent.js", source).env("KV").build())) {
+		try (Worker worker = loader
+			.load(WorkerCode.builder().name("kv-user").module("agent.js", source).env("KV").build())) {
 			assertThat(worker.getEntrypoint().call("put", Map.of("value", "before"))).isEqualTo("before");
 			try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
 				statement.execute("DROP ALL OBJECTS");

@@ -26,9 +26,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Attack: racing the lifecycle. Closing or evicting a worker while it runs, many workers at
- * once on two cores, and a kill while an async binding call is outstanding: each caller
- * gets a typed error, and the loader's accounting comes back to zero.
+ * Attack: racing the lifecycle. Closing or evicting a worker while it runs, many workers
+ * at once on two cores, and a kill while an async binding call is outstanding: each
+ * caller gets a typed error, and the loader's accounting comes back to zero.
  *
  * @author Worker Loader team
  */
@@ -93,7 +93,8 @@ class LifecycleAttackTests {
 		for (int i = 0; i < good + bad; i++) {
 			boolean runaway = i % 6 == 5;
 			String policy = runaway ? "cpu" : "default";
-			String method = runaway ? "run() { while (true) {} }" : "run(n) { let s = 0; for (let i = 0; i < 1000; i++) s += i; return s + n; }";
+			String method = runaway ? "run() { while (true) {} }"
+					: "run(n) { let s = 0; for (let i = 0; i < 1000; i++) s += i; return s + n; }";
 			int n = i;
 			CompletableFuture<Object> call = CompletableFuture.supplyAsync(() -> {
 				try {
@@ -109,7 +110,7 @@ class LifecycleAttackTests {
 			(runaway ? badCalls : goodCalls).add(call);
 		}
 		go.countDown();
-		CompletableFuture.allOf(goodCalls.toArray(new CompletableFuture[0])).get(120, TimeUnit.SECONDS);
+		CompletableFuture.allOf(goodCalls.toArray(new CompletableFuture<?>[0])).get(120, TimeUnit.SECONDS);
 		for (int i = 0; i < goodCalls.size(); i++) {
 			assertThat(goodCalls.get(i).get()).isInstanceOf(Number.class);
 		}
@@ -127,8 +128,9 @@ class LifecycleAttackTests {
 	void killDuringAnAsyncBindingCallIgnoresTheLateAnswer() {
 		CompletableFuture<String> pending = new CompletableFuture<>();
 		WorkerCode code = WorkerCode.builder()
-			.module("agent.js", "export default { async run(p, env) { const v = await env.slow.answer();"
-					+ " globalThis.late = v; return v; } }")
+			.module("agent.js",
+					"export default { async run(p, env) { const v = await env.slow.answer();"
+							+ " globalThis.late = v; return v; } }")
 			.env("slow", (Slow) () -> pending, Slow.class)
 			.policy("wall")
 			.build();
@@ -136,7 +138,8 @@ class LifecycleAttackTests {
 			assertThatExceptionOfType(WorkerQuotaExceededException.class)
 				.isThrownBy(() -> worker.getEntrypoint().call("run"))
 				.satisfies((ex) -> assertThat(ex.kind()).isEqualTo(QuotaKind.WALL_TIME));
-			// The host answers after the kill: nothing runs in the dead context, nothing throws here.
+			// The host answers after the kill: nothing runs in the dead context, nothing
+			// throws here.
 			pending.complete("too late");
 			assertThat(worker.isClosed()).isTrue();
 			assertThatExceptionOfType(WorkerException.class).isThrownBy(() -> worker.getEntrypoint().call("run"));

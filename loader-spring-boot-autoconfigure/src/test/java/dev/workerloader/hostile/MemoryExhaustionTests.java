@@ -16,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Attack: exhausting memory. Growing bombs run in this JVM under a 32 MiB allocation
- * budget, which stops them long before they matter here. Single huge allocations, which
- * a budget sees only after the fact, run in a forked JVM with a 256 MiB heap
+ * budget, which stops them long before they matter here. Single huge allocations, which a
+ * budget sees only after the fact, run in a forked JVM with a 256 MiB heap
  * ({@link HostileMemoryMain}), where the JVM must survive them.
  *
  * @author Worker Loader team
@@ -42,7 +42,8 @@ class MemoryExhaustionTests {
 	}
 
 	@ParameterizedTest(name = "{0}")
-	@CsvSource(delimiter = '|', value = { "array fill growth|run() { const a = []; for (;;) a.push(new Array(1e4).fill(1.5)); }",
+	@CsvSource(delimiter = '|', value = {
+			"array fill growth|run() { const a = []; for (;;) a.push(new Array(1e4).fill(1.5)); }",
 			"concat doubling|run() { let a = [1, 2, 3, 4]; for (;;) a = a.concat(a); }",
 			"string doubling kept and flattened|run() { let s = 'x'; const keep = []; for (;;) { s = s + s; s.indexOf('y'); keep.push(s); } }",
 			"repeat kept|run() { const keep = []; for (;;) keep.push('y'.repeat(1e6) + keep.length); }",

@@ -24,9 +24,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Soak: good and hostile workloads mixed at saturation of the sandbox threads for a
- * bounded time (60 s by default, "about a minute in CI" as issue 8 asks; {@code -Dworkerloader.soak.seconds=600} for a long run).
- * No good request may fail, every hostile one must end with its expected typed error, and
- * afterwards heap after GC, live threads and the loader's accounting return to baseline.
+ * bounded time (60 s by default, "about a minute in CI" as issue 8 asks;
+ * {@code -Dworkerloader.soak.seconds=600} for a long run). No good request may fail,
+ * every hostile one must end with its expected typed error, and afterwards heap after GC,
+ * live threads and the loader's accounting return to baseline.
  *
  * @author Worker Loader team
  */
@@ -34,9 +35,13 @@ class SoakTests {
 
 	private static final int CLIENTS = 6;
 
-	/** Workloads: name, policy, method, expected outcome (a quota kind, a guest error name, or "ok"). */
+	/**
+	 * Workloads: name, policy, method, expected outcome (a quota kind, a guest error
+	 * name, or "ok").
+	 */
 	private static final String[][] WORKLOADS = {
-			{ "compute", "default", "run(n) { let s = 0; for (let i = 0; i < 5000; i++) s += i % 7; return s + n; }", "ok" },
+			{ "compute", "default", "run(n) { let s = 0; for (let i = 0; i < 5000; i++) s += i % 7; return s + n; }",
+					"ok" },
 			{ "json", "default", "run(n) { return JSON.parse(JSON.stringify({ n, list: [1, 2, 3] })).n; }", "ok" },
 			{ "binding", "default", "run(n, env) { return env.echo.twice(n); }", "ok" },
 			{ "async-binding", "default", "async run(n, env) { return await env.echo.later(n); }", "ok" },
@@ -45,8 +50,8 @@ class SoakTests {
 			{ "memory-bomb", "memory", "run() { const a = []; for (;;) a.push(new Array(1e4).fill(1.5)); }", "MEMORY" },
 			{ "never-answers", "wall", "async run(n, env) { return await env.echo.never(); }", "WALL_TIME" },
 			{ "recursion", "default", "run() { const f = (n) => f(n + 1) + 1; return f(0); }", "RangeError" },
-			{ "throws", "default", "run() { throw new TypeError('hostile'); }", "TypeError" },
-			{ "polluter", "default", "run(n) { Object.prototype.polluted = 1; globalThis.leak = n; return n; }", "ok" } };
+			{ "throws", "default", "run() { throw new TypeError('hostile'); }", "TypeError" }, { "polluter", "default",
+					"run(n) { Object.prototype.polluted = 1; globalThis.leak = n; return n; }", "ok" } };
 
 	@Test
 	void goodRequestsNeverFailAndTheHostReturnsToBaseline() throws Exception {
@@ -91,7 +96,7 @@ class SoakTests {
 				}
 			}, (task) -> new Thread(task, "soak-client").start()));
 		}
-		CompletableFuture.allOf(clients.toArray(new CompletableFuture[0]))
+		CompletableFuture.allOf(clients.toArray(new CompletableFuture<?>[0]))
 			.get(duration.toSeconds() + 120, TimeUnit.SECONDS);
 	}
 
@@ -139,10 +144,11 @@ class SoakTests {
 
 		void record(String[] workload, String outcome) {
 			this.counts.computeIfAbsent(outcome, (k) -> new AtomicLong()).incrementAndGet();
-			// A cold JVM may stop a hostile workload by a neighbouring quota (the memory bomb
+			// A cold JVM may stop a hostile workload by a neighbouring quota (the memory
+			// bomb
 			// for CPU time): still a typed quota kill. Good workloads must succeed.
-			boolean expected = outcome.equals(workload[3]) || ("ok".equals(workload[3]) ? false
-					: isQuota(workload[3]) && isQuota(outcome));
+			boolean expected = outcome.equals(workload[3])
+					|| ("ok".equals(workload[3]) ? false : isQuota(workload[3]) && isQuota(outcome));
 			if (!expected && this.failures.size() < 20) {
 				this.failures.add(workload[0] + " -> " + outcome);
 			}
@@ -181,7 +187,8 @@ class SoakTests {
 
 		@Override
 		public CompletableFuture<Integer> later(int n) {
-			return CompletableFuture.supplyAsync(() -> 2 * n, CompletableFuture.delayedExecutor(2, TimeUnit.MILLISECONDS));
+			return CompletableFuture.supplyAsync(() -> 2 * n,
+					CompletableFuture.delayedExecutor(2, TimeUnit.MILLISECONDS));
 		}
 
 		@Override

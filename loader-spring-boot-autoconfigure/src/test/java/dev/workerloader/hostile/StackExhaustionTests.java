@@ -78,16 +78,17 @@ class StackExhaustionTests {
 	void workerCallingItselfThroughABindingIsRefusedAtOnce() {
 		AtomicReference<Worker> self = new AtomicReference<>();
 		WorkerCode code = WorkerCode.builder()
-			.module("agent.js", "export default { run(p, env) { try { return env.loop.call(p + 1); }"
-					+ " catch (e) { return 'refused: ' + e.message; } } }")
+			.module("agent.js",
+					"export default { run(p, env) { try { return env.loop.call(p + 1); }"
+							+ " catch (e) { return 'refused: ' + e.message; } } }")
 			.env("loop", (Loopback) (depth) -> self.get().getEntrypoint().call("run", depth), Loopback.class)
 			.policy("wall")
 			.build();
 		try (Worker worker = loader.load(code)) {
 			self.set(worker);
-			assertCompletesWithin(Duration.ofSeconds(10), () -> assertThat((String) worker.getEntrypoint().call("run", 0))
-				.startsWith("refused: ")
-				.contains("called from one of its own bindings"));
+			assertCompletesWithin(Duration.ofSeconds(10),
+					() -> assertThat((String) worker.getEntrypoint().call("run", 0)).startsWith("refused: ")
+						.contains("called from one of its own bindings"));
 			assertThat(worker.isClosed()).isFalse();
 		}
 	}
@@ -111,7 +112,8 @@ class StackExhaustionTests {
 
 	@Test
 	void chainLongerThanTheSandboxThreadsIsStoppedForWallTime() {
-		// Each binding call loads a new worker and waits for it: with 3 sandbox threads the
+		// Each binding call loads a new worker and waits for it: with 3 sandbox threads
+		// the
 		// fourth level can never start.
 		assertCompletesWithin(Duration.ofSeconds(20),
 				() -> assertThatExceptionOfType(WorkerQuotaExceededException.class)

@@ -12,9 +12,9 @@ import static dev.workerloader.hostile.Hostile.assertHostAliveAndClean;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Attack: fine-grained timers for timing side channels. {@code Date} ticks in steps of
- * 10 ms ({@code js.timer-resolution}, set by the sandbox engine) and {@code performance}
- * is not defined.
+ * Attack: fine-grained timers for timing side channels. {@code Date} ticks in steps of 10
+ * ms ({@code js.timer-resolution}, set by the sandbox engine) and {@code performance} is
+ * not defined.
  *
  * @author Worker Loader team
  */
@@ -38,9 +38,10 @@ class TimerResolutionTests {
 	@Test
 	void dateTicksNoFinerThanTheResolution() {
 		// Spin for at least 60 ms of guest time and keep every distinct value seen.
-		try (Worker worker = loader.load(Hostile.code("default", "run() { const seen = new Set(); const start = Date.now();"
-				+ " while (seen.size < 6) { seen.add(Date.now()); seen.add(new Date().getTime()); }"
-				+ " return [...seen].map((t) => t - start); }"))) {
+		try (Worker worker = loader.load(Hostile.code("default",
+				"run() { const seen = new Set(); const start = Date.now();"
+						+ " while (seen.size < 6) { seen.add(Date.now()); seen.add(new Date().getTime()); }"
+						+ " return [...seen].map((t) => t - start); }"))) {
 			@SuppressWarnings("unchecked")
 			List<Number> ticks = (List<Number>) worker.getEntrypoint().call("run");
 			assertThat(ticks).hasSizeGreaterThanOrEqualTo(6);

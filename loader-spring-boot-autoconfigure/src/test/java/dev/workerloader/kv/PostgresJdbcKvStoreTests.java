@@ -1,5 +1,6 @@
 package dev.workerloader.kv;
 
+import dev.workerloader.kv.jdbc.JdbcKvStore;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 

@@ -86,7 +86,8 @@ class RateLimitTests {
 		for (int i = 0; i < 3; i++) {
 			loader.load(code("metered", "client-a")).close();
 		}
-		assertThatExceptionOfType(WorkerRateLimitedException.class).isThrownBy(() -> loader.load(code("metered", "client-a")));
+		assertThatExceptionOfType(WorkerRateLimitedException.class)
+			.isThrownBy(() -> loader.load(code("metered", "client-a")));
 		loader.load(code("metered", "client-b")).close();
 	}
 
@@ -99,7 +100,11 @@ class RateLimitTests {
 
 	@Test
 	void bucketRefillsOverTime() {
-		WorkerPolicy refilling = loader.policies().stream().filter((p) -> p.name().equals("refilling")).findFirst().get();
+		WorkerPolicy refilling = loader.policies()
+			.stream()
+			.filter((p) -> p.name().equals("refilling"))
+			.findFirst()
+			.get();
 		// Two tokens taken back to back: the second is refused (a refill takes a second).
 		limiter.acquire("probe", refilling, "patient", "load");
 		assertThatExceptionOfType(WorkerRateLimitedException.class)
@@ -116,14 +121,16 @@ class RateLimitTests {
 		WorkerCode anonymous = WorkerCode.builder().policy("metered").module("agent.js", AGENT).build();
 		try {
 			SecurityContextHolder.getContext()
-				.setAuthentication(UsernamePasswordAuthenticationToken.authenticated("mallory", "n/a", java.util.List.of()));
+				.setAuthentication(
+						UsernamePasswordAuthenticationToken.authenticated("mallory", "n/a", java.util.List.of()));
 			for (int i = 0; i < 3; i++) {
 				loader.load(anonymous).close();
 			}
 			assertThatExceptionOfType(WorkerRateLimitedException.class).isThrownBy(() -> loader.load(anonymous))
 				.withMessageContaining("client 'mallory'");
 			SecurityContextHolder.getContext()
-				.setAuthentication(UsernamePasswordAuthenticationToken.authenticated("trent", "n/a", java.util.List.of()));
+				.setAuthentication(
+						UsernamePasswordAuthenticationToken.authenticated("trent", "n/a", java.util.List.of()));
 			loader.load(anonymous).close();
 		}
 		finally {

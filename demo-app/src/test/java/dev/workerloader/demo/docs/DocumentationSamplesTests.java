@@ -79,22 +79,26 @@ class DocumentationSamplesTests {
 	@RestController
 	static class AgentController {
 
-		private final WorkerLoader loader;            // the auto-configured bean "LOADER"
+		private final WorkerLoader loader; // the auto-configured bean "LOADER"
 
-		AgentController(WorkerLoader loader) { this.loader = loader; }
+		AgentController(WorkerLoader loader) {
+			this.loader = loader;
+		}
 
 		@PostMapping("/agents/run")
 		Object run(@RequestBody String agentSource) {
 			WorkerCode code = WorkerCode.builder()
-					.mainModule("agent.js")
-					.module("agent.js", agentSource)      // export default { async myAgent(param, env, ctx) {...} }
-					.env("CHAT_ROOM")                     // a bean annotated @WorkerBinding("CHAT_ROOM")
-					.policy("demo")                       // worker-loader.policies.demo in application.yml
-					.build();
+				.mainModule("agent.js")
+				.module("agent.js", agentSource) // export default { async myAgent(param,
+													// env, ctx) {...} }
+				.env("CHAT_ROOM") // a bean annotated @WorkerBinding("CHAT_ROOM")
+				.policy("demo") // worker-loader.policies.demo in application.yml
+				.build();
 			try (Worker worker = loader.load(code)) {
 				return worker.getEntrypoint().call("myAgent", Map.of("room", "general"));
 			}
 		}
+
 	}
 
 }

@@ -15,10 +15,10 @@ import org.springframework.boot.actuate.audit.AuditEventRepository;
  * Turns every worker load and invocation outcome into an {@link AuditEvent}: type
  * ({@value #LOAD} or {@value #INVOCATION}), principal (the client id, which the loader
  * resolves to the authenticated principal when the code names none, else
- * {@code anonymous}), worker id, SHA-256 of the code,
- * policy, outcome, quota kind and durations. Published to the
- * {@link AuditEventRepository} when there is one, written as a structured log line to
- * {@code dev.workerloader.audit} otherwise. Never carries source or secrets.
+ * {@code anonymous}), worker id, SHA-256 of the code, policy, outcome, quota kind and
+ * durations. Published to the {@link AuditEventRepository} when there is one, written as
+ * a structured log line to {@code dev.workerloader.audit} otherwise. Never carries source
+ * or secrets.
  *
  * @author Worker Loader team
  * @since 0.1.0

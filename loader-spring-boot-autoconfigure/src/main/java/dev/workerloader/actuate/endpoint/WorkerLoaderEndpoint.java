@@ -60,7 +60,8 @@ public class WorkerLoaderEndpoint {
 				new QuotaKillsDescriptor(total, kills), this.loader.sourceCache(),
 				new WorkersDescriptor(this.loader.activeWorkers(), this.loader.keptWorkers(), this.loader.loadCount(),
 						List.copyOf(this.loader.keptWorkerIds())),
-				new RateLimitedDescriptor(this.loader.rateLimiter().refusals(), this.loader.rateLimiter().refusalsByPolicy()),
+				new RateLimitedDescriptor(this.loader.rateLimiter().refusals(),
+						this.loader.rateLimiter().refusalsByPolicy()),
 				policies);
 	}
 
@@ -100,7 +101,8 @@ public class WorkerLoaderEndpoint {
 	 */
 	public record WorkerLoaderDescriptor(@Nullable RuntimeDescriptor runtime, boolean ready, PoolDescriptor pool,
 			QuotaKillsDescriptor quotaKills, CacheDescriptor bytecodeCache, WorkersDescriptor workers,
-			RateLimitedDescriptor rateLimited, Map<String, PolicyDescriptor> policies) implements OperationResponseBody {
+			RateLimitedDescriptor rateLimited,
+			Map<String, PolicyDescriptor> policies) implements OperationResponseBody {
 	}
 
 	/**
@@ -133,8 +135,8 @@ public class WorkerLoaderEndpoint {
 	}
 
 	/**
-	 * A policy as operators need to see it: limits, granted binding names, var names (never
-	 * their values) and outbound hosts.
+	 * A policy as operators need to see it: limits, granted binding names, var names
+	 * (never their values) and outbound hosts.
 	 *
 	 * @param limits the limits
 	 * @param bindings the granted binding names
@@ -146,8 +148,9 @@ public class WorkerLoaderEndpoint {
 			List<String> allowedHosts, @Nullable String outboundHandler) {
 
 		static PolicyDescriptor of(WorkerPolicy policy) {
-			return new PolicyDescriptor(LimitsDescriptor.of(policy.limits()), List.copyOf(new TreeSet<>(policy.bindings())),
-					List.copyOf(new TreeSet<>(policy.vars().keySet())), policy.allowedHosts(), policy.outboundHandler());
+			return new PolicyDescriptor(LimitsDescriptor.of(policy.limits()),
+					List.copyOf(new TreeSet<>(policy.bindings())), List.copyOf(new TreeSet<>(policy.vars().keySet())),
+					policy.allowedHosts(), policy.outboundHandler());
 		}
 
 	}
@@ -183,7 +186,8 @@ public class WorkerLoaderEndpoint {
 	 * @param id the id
 	 * @param workers one per policy and capability set
 	 */
-	public record KeptWorkersDescriptor(String id, List<KeptWorkerDescriptor> workers) implements OperationResponseBody {
+	public record KeptWorkersDescriptor(String id,
+			List<KeptWorkerDescriptor> workers) implements OperationResponseBody {
 	}
 
 	/**

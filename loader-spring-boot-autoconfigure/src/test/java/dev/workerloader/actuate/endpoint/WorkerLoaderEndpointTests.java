@@ -48,7 +48,8 @@ class WorkerLoaderEndpointTests {
 		Worker kept = this.loader.get("kept-one", () -> WorkerCode.of("export default { run() { return 1; } }"));
 		kept.getEntrypoint().call("run");
 		try (Worker runaway = this.loader.load(WorkerCode.of("export default { run() { for (;;) {} } }"))) {
-			assertThatExceptionOfType(WorkerQuotaExceededException.class).isThrownBy(() -> runaway.getEntrypoint().call("run"));
+			assertThatExceptionOfType(WorkerQuotaExceededException.class)
+				.isThrownBy(() -> runaway.getEntrypoint().call("run"));
 		}
 		WorkerLoaderDescriptor descriptor = this.endpoint.workerLoader();
 		assertThat(descriptor.ready()).isTrue();

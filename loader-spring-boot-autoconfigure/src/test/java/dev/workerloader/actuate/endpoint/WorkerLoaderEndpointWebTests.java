@@ -50,9 +50,14 @@ class WorkerLoaderEndpointWebTests {
 	@BeforeEach
 	void clients() {
 		String base = "http://localhost:" + this.port + "/actuator";
-		this.anonymous = RestClient.builder().baseUrl(base).defaultStatusHandler(HttpStatusCode::isError, (req, res) -> {
-		}).build();
-		this.operator = this.anonymous.mutate().defaultHeaders((headers) -> headers.setBasicAuth("ops", "ops-pass")).build();
+		this.anonymous = RestClient.builder()
+			.baseUrl(base)
+			.defaultStatusHandler(HttpStatusCode::isError, (req, res) -> {
+			})
+			.build();
+		this.operator = this.anonymous.mutate()
+			.defaultHeaders((headers) -> headers.setBasicAuth("ops", "ops-pass"))
+			.build();
 	}
 
 	@Test
@@ -65,13 +70,20 @@ class WorkerLoaderEndpointWebTests {
 
 	@Test
 	void operatorsReadTheState() {
-		this.loader.get("web-kept", () -> WorkerCode.of("export default { run() { return 1; } }")).getEntrypoint().call("run");
-		Map<String, Object> body = this.operator.get().uri("/workerloader").retrieve().body(new ParameterizedTypeReference<>() {
-		});
+		this.loader.get("web-kept", () -> WorkerCode.of("export default { run() { return 1; } }"))
+			.getEntrypoint()
+			.call("run");
+		Map<String, Object> body = this.operator.get()
+			.uri("/workerloader")
+			.retrieve()
+			.body(new ParameterizedTypeReference<>() {
+			});
 		assertThat(body).containsKeys("runtime", "pool", "quotaKills", "bytecodeCache", "workers", "policies");
 		assertThat(body.get("workers")).asString().contains("web-kept");
 		assertThat(body.get("policies")).asString().contains("default");
-		Map<String, Object> kept = this.operator.get().uri("/workerloader/web-kept").retrieve()
+		Map<String, Object> kept = this.operator.get()
+			.uri("/workerloader/web-kept")
+			.retrieve()
 			.body(new ParameterizedTypeReference<>() {
 			});
 		assertThat(kept).containsEntry("id", "web-kept");
@@ -83,7 +95,9 @@ class WorkerLoaderEndpointWebTests {
 	@Test
 	void operatorsEvictAKeptWorker() {
 		this.loader.get("web-evicted", () -> WorkerCode.of("export default { run() { return 1; } }"));
-		Map<String, Object> evicted = this.operator.delete().uri("/workerloader/web-evicted").retrieve()
+		Map<String, Object> evicted = this.operator.delete()
+			.uri("/workerloader/web-evicted")
+			.retrieve()
 			.body(new ParameterizedTypeReference<>() {
 			});
 		assertThat(evicted).containsEntry("evicted", true);
@@ -104,10 +118,11 @@ class WorkerLoaderEndpointWebTests {
 		@Bean
 		SecurityFilterChain actuatorSecurity(HttpSecurity http) throws Exception {
 			http.securityMatcher(EndpointRequest.toAnyEndpoint())
-				.authorizeHttpRequests((requests) -> requests.requestMatchers(EndpointRequest.to(WorkerLoaderEndpoint.class))
-					.hasRole("OPS")
-					.anyRequest()
-					.permitAll())
+				.authorizeHttpRequests(
+						(requests) -> requests.requestMatchers(EndpointRequest.to(WorkerLoaderEndpoint.class))
+							.hasRole("OPS")
+							.anyRequest()
+							.permitAll())
 				.httpBasic(Customizer.withDefaults())
 				.csrf((csrf) -> csrf.disable());
 			return http.build();
@@ -115,7 +130,8 @@ class WorkerLoaderEndpointWebTests {
 
 		@Bean
 		InMemoryUserDetailsManager users() {
-			return new InMemoryUserDetailsManager(User.withUsername("ops").password("{noop}ops-pass").roles("OPS").build());
+			return new InMemoryUserDetailsManager(
+					User.withUsername("ops").password("{noop}ops-pass").roles("OPS").build());
 		}
 
 	}

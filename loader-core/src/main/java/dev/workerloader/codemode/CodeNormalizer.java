@@ -1,0 +1,267 @@
+package dev.workerloader.codemode;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.workerloader.Worker;
+import dev.workerloader.WorkerLoadException;
+
+/**
+ * Turns what language models actually return into a runnable ES module whose default
+ * export has the method to call. Understood shapes:
+ * <ul>
+ * <li>fenced markdown (the JavaScript block is taken, prose around it dropped);</li>
+ * <li>an {@code export default} object, as is (the method is its first method, or
+ * {@code run}/{@code myAgent} when present);</li>
+ * <li>an {@code export default} function;</li>
+ * <li>a bare (async) arrow function, such as {@code async (param, env) => { ... }};</li>
+ * <li>a single named function declaration;</li>
+ * <li>a function body with {@code return} statements;</li>
+ * <li>a plain expression, such as {@code env.CHAT_ROOM.history(5).length}.</li>
+ * </ul>
+ * Wrapping keeps the model's line numbers, so errors point at the lines it wrote.
+ * Thread-safe.
+ *
+ * @author Worker Loader team
+ * @since 0.1.0
+ */
+public final class CodeNormalizer {
+
+	/**
+	 * The method the wrapped shapes export.
+	 */
+	public static final String METHOD = "run";
+
+	private static final Pattern FENCE = Pattern.compile("```[ \\t]*([A-Za-z0-9_+-]*)[^\\n]*\\n(.*?)(?:```|\\z)",
+			Pattern.DOTALL);
+
+	private static final Pattern EXPORT_DEFAULT = Pattern.compile("(?m)^\\s*export\\s+default\\s+");
+
+	private static final Pattern EXPORT_DEFAULT_OBJECT = Pattern.compile("(?m)^\\s*export\\s+default\\s*\\{");
+
+	private static final Pattern FIRST_METHOD = Pattern
+		.compile("export\\s+default\\s*\\{\\s*(?:async\\s+)?\\*?\\s*([A-Za-z_$][\\w$]*)\\s*(?:\\(|:)");
+
+	private static final Pattern NAMED_FUNCTION = Pattern
+		.compile("(?m)^(?:async\\s+)?function\\s*\\*?\\s*([A-Za-z_$][\\w$]*)\\s*\\(");
+
+	private static final Pattern ARROW = Pattern.compile("^(?:async\\s*)?(?:\\([^)]*\\)|[A-Za-z_$][\\w$]*)\\s*=>",
+			Pattern.DOTALL);
+
+	private static final Pattern FUNCTION_EXPRESSION = Pattern.compile("^(?:async\\s+)?function\\b");
+
+	private static final Pattern STATEMENT = Pattern
+		.compile("(?m)^\\s*(?:const|let|var|if|for|while|do|switch|try|return|throw|await|class|import)\\b|;\\s*\\S");
+
+	private static final List<String> PREFERRED = List.of("run", "myAgent", "main", "agent", "handler", "execute");
+
+	private static final List<Pattern> PREFERRED_METHODS = PREFERRED.stream()
+		.map((name) -> Pattern
+			.compile("export\\s+default\\s*\\{[\\s\\S]*?\\b(?:async\\s+)?" + Pattern.quote(name) + "\\s*(?:\\(|:)"))
+		.toList();
+
+	private static final Pattern TOP_LEVEL_RETURN = Pattern.compile("(?m)^return\\b");
+
+	private static final List<String> JS_LANGUAGES = List.of("", "js", "javascript", "mjs", "jsx", "ecmascript",
+			"node");
+
+	/**
+	 * Normalizes model output.
+	 * @param text what the model returned
+	 * @return the runnable module and the method to call
+	 * @throws WorkerLoadException if nothing runnable is found
+	 */
+	public NormalizedCode normalize(String text) {
+		Objects.requireNonNull(text, "'text' must not be null");
+		String code = extractCode(text).strip();
+		if (code.isEmpty()) {
+			throw nothingRunnable("the text is empty or its code blocks are empty");
+		}
+		if (EXPORT_DEFAULT_OBJECT.matcher(code).find()) {
+			return new NormalizedCode(code, objectMethod(code), Shape.EXPORT_DEFAULT_OBJECT);
+		}
+		Matcher exportDefault = EXPORT_DEFAULT.matcher(code);
+		if (exportDefault.find()) {
+			// export default function / arrow / identifier: give it a name, export an
+			// object.
+			String module = code.substring(0, exportDefault.start()) + "const __agent = "
+					+ code.substring(exportDefault.end());
+			return wrapped(module + "\n;export default { " + METHOD + ": __agent };", Shape.EXPORT_DEFAULT_FUNCTION);
+		}
+		String trimmed = stripTrailingSemicolon(code);
+		if (ARROW.matcher(trimmed).find()
+				|| FUNCTION_EXPRESSION.matcher(trimmed).find() && !NAMED_FUNCTION.matcher(trimmed).lookingAt()) {
+			return wrapped("export default { " + METHOD + ": (" + trimmed + "\n) };", Shape.ARROW_FUNCTION);
+		}
+		List<String> functions = namedFunctions(code);
+		if (!functions.isEmpty() && !hasTopLevelReturn(code)) {
+			String name = pick(functions);
+			return wrapped(code + "\n;export default { " + METHOD + ": " + name + " };", Shape.NAMED_FUNCTION);
+		}
+		if (looksLikeProse(code)) {
+			throw nothingRunnable("it looks like prose, not code");
+		}
+		if (STATEMENT.matcher(trimmed).find() || trimmed.contains("\n")) {
+			return wrapped("export default { async " + METHOD + "(param, env, ctx) {" + code + "\n} };",
+					Shape.FUNCTION_BODY);
+		}
+		return wrapped("export default { async " + METHOD + "(param, env, ctx) { return (" + trimmed + "\n); } };",
+				Shape.EXPRESSION);
+	}
+
+	private static NormalizedCode wrapped(String source, Shape shape) {
+		return new NormalizedCode(source, METHOD, shape);
+	}
+
+	private static String extractCode(String text) {
+		Matcher fence = FENCE.matcher(text);
+		List<String> blocks = new ArrayList<>();
+		List<String> otherLanguages = new ArrayList<>();
+		while (fence.find()) {
+			String language = fence.group(1).toLowerCase(Locale.ROOT);
+			if (JS_LANGUAGES.contains(language)) {
+				blocks.add(fence.group(2));
+			}
+			else {
+				otherLanguages.add(language);
+			}
+		}
+		if (blocks.isEmpty() && !otherLanguages.isEmpty()) {
+			if (otherLanguages.contains("ts") || otherLanguages.contains("typescript")) {
+				throw nothingRunnable("its code block is TypeScript; ask for JavaScript (type annotations do not run)");
+			}
+			throw nothingRunnable("its code blocks are " + otherLanguages + ", not JavaScript");
+		}
+		if (blocks.isEmpty()) {
+			return text;
+		}
+		for (String block : blocks) {
+			if (EXPORT_DEFAULT.matcher(block).find()) {
+				return block;
+			}
+		}
+		String largest = blocks.get(0);
+		for (String block : blocks) {
+			if (block.length() > largest.length()) {
+				largest = block;
+			}
+		}
+		return largest;
+	}
+
+	private static String objectMethod(String code) {
+		for (int i = 0; i < PREFERRED.size(); i++) {
+			if (PREFERRED_METHODS.get(i).matcher(code).find()) {
+				return PREFERRED.get(i);
+			}
+		}
+		Matcher first = FIRST_METHOD.matcher(code);
+		if (first.find()) {
+			return first.group(1);
+		}
+		throw nothingRunnable("its default export is an object without a method");
+	}
+
+	private static List<String> namedFunctions(String code) {
+		List<String> names = new ArrayList<>();
+		Matcher matcher = NAMED_FUNCTION.matcher(code);
+		while (matcher.find()) {
+			names.add(matcher.group(1));
+		}
+		return names;
+	}
+
+	private static String pick(List<String> functions) {
+		for (String preferred : PREFERRED) {
+			if (functions.contains(preferred)) {
+				return preferred;
+			}
+		}
+		// The last declared function is usually the entry point; helpers come first.
+		return functions.get(functions.size() - 1);
+	}
+
+	private static boolean hasTopLevelReturn(String code) {
+		return TOP_LEVEL_RETURN.matcher(code).find();
+	}
+
+	private static boolean looksLikeProse(String code) {
+		String firstLine = code.lines().findFirst().orElse("");
+		return firstLine
+			.matches("(?i)^(sure|here|certainly|ok|okay|i |i'|this |the |to |below|of course)[^;{}()=]*[.:!]?$")
+				&& !code.contains("(") && !code.contains("=");
+	}
+
+	private static String stripTrailingSemicolon(String code) {
+		String result = code.strip();
+		while (result.endsWith(";")) {
+			result = result.substring(0, result.length() - 1).strip();
+		}
+		return result;
+	}
+
+	private static WorkerLoadException nothingRunnable(String why) {
+		return new WorkerLoadException(null, "NoRunnableCode", "No runnable code was found: " + why
+				+ ". Expected a ```js block, an `export default { async run(param, env, ctx) {...} }` module, a function,"
+				+ " an async arrow function or an expression.", null, -1, -1);
+	}
+
+	/**
+	 * The shape the model's code had.
+	 */
+	public enum Shape {
+
+		/**
+		 * {@code export default { ... }}, kept as is.
+		 */
+		EXPORT_DEFAULT_OBJECT,
+
+		/**
+		 * {@code export default function ...} or {@code export default (p) => ...}.
+		 */
+		EXPORT_DEFAULT_FUNCTION,
+
+		/**
+		 * A bare arrow or function expression.
+		 */
+		ARROW_FUNCTION,
+
+		/**
+		 * One or more function declarations; the entry point is picked by name.
+		 */
+		NAMED_FUNCTION,
+
+		/**
+		 * Statements, run as the body of an async function.
+		 */
+		FUNCTION_BODY,
+
+		/**
+		 * A single expression whose value is the result.
+		 */
+		EXPRESSION
+
+	}
+
+	/**
+	 * A runnable module.
+	 *
+	 * @param source the ES module source
+	 * @param method the method of the default export to call
+	 * @param shape the shape the code had
+	 */
+	public record NormalizedCode(String source, String method, Shape shape) {
+
+		@Override
+		public String toString() {
+			return "NormalizedCode[method=" + this.method + ", shape=" + this.shape + ", length=" + this.source.length()
+					+ "]";
+		}
+
+	}
+
+}

@@ -1,0 +1,143 @@
+package dev.workerloader.policy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+import dev.workerloader.egress.OutboundLimits;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A named policy: the allowlist a worker is checked against before its sandbox is
+ * created.
+ *
+ * @param name the policy name
+ * @param bindings the binding names a worker may receive in {@code env}
+ * @param vars read-only string values every worker of this policy gets as
+ * {@code env.NAME}; may hold secrets, so they are never printed
+ * @param limits the limits
+ * @param allowedHosts hosts {@code fetch()} may reach: exact names or
+ * {@code *.example.com} patterns, optionally with scheme and port
+ * @param outboundHandler the name of the {@code OutboundHandler} bean that sees every
+ * request, if any
+ * @param outboundLimits the bounds on {@code fetch()}
+ * @param rateLimit the token bucket each client's loads and calls take from, or
+ * {@code null} for no rate limit
+ * @author Worker Loader team
+ * @since 0.1.0
+ */
+public record WorkerPolicy(String name, Set<String> bindings, Map<String, String> vars, WorkerLimits limits,
+		List<String> allowedHosts, @Nullable String outboundHandler, OutboundLimits outboundLimits,
+		@Nullable RateLimit rateLimit) {
+
+	public WorkerPolicy {
+		Objects.requireNonNull(name, "'name' must not be null");
+		bindings = Set.copyOf(bindings);
+		vars = Map.copyOf(vars);
+		Objects.requireNonNull(limits, "'limits' must not be null");
+		allowedHosts = List.copyOf(allowedHosts);
+		Objects.requireNonNull(outboundLimits, "'outboundLimits' must not be null");
+	}
+
+	/**
+	 * Creates a policy with the default outbound limits and no rate limit.
+	 * @param name the policy name
+	 * @param bindings the binding names
+	 * @param vars the vars
+	 * @param limits the limits
+	 * @param allowedHosts the hosts {@code fetch()} may reach
+	 * @param outboundHandler the outbound handler bean name, if any
+	 */
+	public WorkerPolicy(String name, Set<String> bindings, Map<String, String> vars, WorkerLimits limits,
+			List<String> allowedHosts, @Nullable String outboundHandler) {
+		this(name, bindings, vars, limits, allowedHosts, outboundHandler, OutboundLimits.DEFAULTS, null);
+	}
+
+	/**
+	 * Returns a policy granting no bindings, no vars and no network, with the given
+	 * limits.
+	 * @param name the policy name
+	 * @param limits the limits
+	 * @return the policy
+	 */
+	public static WorkerPolicy of(String name, WorkerLimits limits) {
+		return new WorkerPolicy(name, Set.of(), Map.of(), limits, List.of(), null);
+	}
+
+	/**
+	 * Returns a copy that also grants the given bindings.
+	 * @param names the binding names
+	 * @return the new policy
+	 */
+	public WorkerPolicy withBindings(String... names) {
+		Set<String> all = new TreeSet<>(this.bindings);
+		all.addAll(List.of(names));
+		return new WorkerPolicy(this.name, all, this.vars, this.limits, this.allowedHosts, this.outboundHandler,
+				this.outboundLimits, this.rateLimit);
+	}
+
+	/**
+	 * Returns a copy with the given vars.
+	 * @param vars the vars
+	 * @return the new policy
+	 */
+	public WorkerPolicy withVars(Map<String, String> vars) {
+		return new WorkerPolicy(this.name, this.bindings, vars, this.limits, this.allowedHosts, this.outboundHandler,
+				this.outboundLimits, this.rateLimit);
+	}
+
+	/**
+	 * Returns a copy with other limits.
+	 * @param limits the limits
+	 * @return the new policy
+	 */
+	public WorkerPolicy withLimits(WorkerLimits limits) {
+		return new WorkerPolicy(this.name, this.bindings, this.vars, limits, this.allowedHosts, this.outboundHandler,
+				this.outboundLimits, this.rateLimit);
+	}
+
+	/**
+	 * Returns a copy whose {@code fetch()} may reach the given hosts, through the given
+	 * handler.
+	 * @param allowedHosts exact hosts or {@code *.example.com} patterns, optionally with
+	 * scheme and port
+	 * @param outboundHandler the name of the handler bean, or {@code null}
+	 * @return the new policy
+	 */
+	public WorkerPolicy withOutbound(List<String> allowedHosts, @Nullable String outboundHandler) {
+		return new WorkerPolicy(this.name, this.bindings, this.vars, this.limits, allowedHosts, outboundHandler,
+				this.outboundLimits, this.rateLimit);
+	}
+
+	/**
+	 * Returns a copy with other bounds on {@code fetch()}.
+	 * @param outboundLimits the bounds
+	 * @return the new policy
+	 */
+	public WorkerPolicy withOutboundLimits(OutboundLimits outboundLimits) {
+		return new WorkerPolicy(this.name, this.bindings, this.vars, this.limits, this.allowedHosts,
+				this.outboundHandler, outboundLimits, this.rateLimit);
+	}
+
+	/**
+	 * Returns a copy with a per-client rate limit.
+	 * @param rateLimit the token bucket, or {@code null} for none
+	 * @return the new policy
+	 */
+	public WorkerPolicy withRateLimit(@Nullable RateLimit rateLimit) {
+		return new WorkerPolicy(this.name, this.bindings, this.vars, this.limits, this.allowedHosts,
+				this.outboundHandler, this.outboundLimits, rateLimit);
+	}
+
+	@Override
+	public String toString() {
+		// Var values may be secrets: print their names only.
+		return "WorkerPolicy[name=" + this.name + ", bindings=" + new TreeSet<>(this.bindings) + ", vars="
+				+ new TreeSet<>(this.vars.keySet()) + ", limits=" + this.limits + ", allowedHosts=" + this.allowedHosts
+				+ ", outboundHandler=" + this.outboundHandler + ", outboundLimits=" + this.outboundLimits
+				+ ", rateLimit=" + this.rateLimit + "]";
+	}
+
+}

@@ -1,0 +1,601 @@
+package dev.workerloader.sandbox;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+import dev.workerloader.Entrypoint;
+import dev.workerloader.Invocation;
+import dev.workerloader.LogEntry;
+import dev.workerloader.QuotaKind;
+import dev.workerloader.Worker;
+import dev.workerloader.WorkerClosedException;
+import dev.workerloader.WorkerException;
+import dev.workerloader.WorkerListener;
+import dev.workerloader.WorkerLoadException;
+import dev.workerloader.WorkerQuotaExceededException;
+import dev.workerloader.policy.WorkerLimits;
+import dev.workerloader.policy.WorkerPolicy;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A worker: one sandbox context, its evaluated modules and its {@code env}. All guest
+ * code runs on the loader's sandbox threads through a per-worker serial executor, so one
+ * thread at a time touches the context. Host work that completes later (async bindings)
+ * is queued in the worker's inbox and run by the invocation that awaits it, on the
+ * sandbox thread.
+ *
+ * @author Worker Loader team
+ */
+final class SandboxWorker implements Worker {
+
+	private static final Runnable WAKE_UP = () -> {
+	};
+
+	private final GraalWorkerLoader loader;
+
+	private final String id;
+
+	private final WorkerPolicy policy;
+
+	private final String codeHash;
+
+	private final SandboxContext sandbox;
+
+	private final Executor serial;
+
+	private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+
+	private final AtomicInteger pendingHostCalls = new AtomicInteger();
+
+	private final AtomicReference<@Nullable Kill> kill = new AtomicReference<>();
+
+	private final long createdNanos = System.nanoTime();
+
+	private final AtomicLong invocations = new AtomicLong();
+
+	private volatile @Nullable String lastOutcome;
+
+	private volatile boolean closed;
+
+	/** The sandbox thread running one of this worker's tasks, if any (issue 8). */
+	private volatile @Nullable Thread runner;
+
+	private @Nullable Value namespace;
+
+	private @Nullable Value env;
+
+	private @Nullable Runnable onClose;
+
+	private @Nullable String clientId;
+
+	private @Nullable String namedClientId;
+
+	SandboxWorker(GraalWorkerLoader loader, String id, WorkerPolicy policy, String codeHash, SandboxContext sandbox,
+			Executor serial) {
+		this.loader = loader;
+		this.id = id;
+		this.policy = policy;
+		this.codeHash = codeHash;
+		this.sandbox = sandbox;
+		this.serial = serial;
+	}
+
+	@Override
+	public String id() {
+		return this.id;
+	}
+
+	@Override
+	public String policy() {
+		return this.policy.name();
+	}
+
+	String codeHash() {
+		return this.codeHash;
+	}
+
+	WorkerLimits limits() {
+		return this.policy.limits();
+	}
+
+	Duration age() {
+		return Duration.ofNanos(System.nanoTime() - this.createdNanos);
+	}
+
+	long invocationCount() {
+		return this.invocations.get();
+	}
+
+	@Nullable String lastOutcome() {
+		return this.lastOutcome;
+	}
+
+	void clientId(@Nullable String clientId, @Nullable String namedClientId) {
+		this.clientId = clientId;
+		this.namedClientId = namedClientId;
+	}
+
+	/**
+	 * Returns the client the worker's code names, if any (not one resolved from the
+	 * caller).
+	 */
+	@Nullable String namedClientId() {
+		return this.namedClientId;
+	}
+
+	@Nullable String clientId() {
+		return this.clientId;
+	}
+
+	void onClose(Runnable onClose) {
+		this.onClose = onClose;
+	}
+
+	/**
+	 * Mounts the modules, builds {@code env} and evaluates the main module, on a sandbox
+	 * thread, under the worker's quotas. Blocks until done.
+	 */
+	void start(Map<String, String> modules, List<Source> parseFirst, Source mainSource, String envJson,
+			String bindingsJson, BindingHost bindingHost) {
+		this.sandbox.fileSystem.mount(modules);
+		try {
+			submit(() -> {
+				Value runtime = this.sandbox.runtime;
+				this.env = runtime.invokeMember("makeEnv", envJson, bindingsJson, bindingHost, this.id,
+						this.policy.name());
+				Watchdog.Watch watch = this.loader.watchdog().start(this, limits());
+				this.sandbox.logSink.begin(limits().logSize());
+				try {
+					// Syntax check of every module without running any (issue 4): an
+					// error in a
+					// module that is imported late, or not at all, is reported with its
+					// location.
+					for (Source source : parseFirst) {
+						this.sandbox.context.parse(source);
+					}
+					this.namespace = this.sandbox.context.eval(mainSource);
+				}
+				catch (PolyglotException ex) {
+					throw translate(ex, watch, true);
+				}
+				catch (StackOverflowError ex) {
+					throw new WorkerLoadException(this.id,
+							"Worker '" + this.id + "' could not be parsed: its code is"
+									+ " nested too deeply for the parser. Flatten it, or lower "
+									+ QuotaProperties.limit(this.policy.name(), "nesting-depth") + ".");
+				}
+				finally {
+					watch.stop();
+					this.sandbox.logSink.end();
+				}
+				return null;
+			}).get();
+		}
+		catch (ExecutionException ex) {
+			close();
+			throw unwrap(new CompletionException(ex.getCause()));
+		}
+		catch (InterruptedException ex) {
+			// Interruptible, like Entrypoint.invoke: a binding loading a worker must not
+			// block
+			// its own kill (issue 8).
+			Thread.currentThread().interrupt();
+			close();
+			throw new WorkerClosedException(this.id, "Loading worker '" + this.id + "' was interrupted");
+		}
+		catch (RuntimeException ex) {
+			close();
+			throw ex;
+		}
+	}
+
+	@Override
+	public Entrypoint getEntrypoint(String name, Map<String, ?> props) {
+		return new SandboxEntrypoint(this, name, this.loader.codec().toJson(props));
+	}
+
+	@Override
+	public <T> T getEntrypoint(String name, Class<T> type) {
+		return TypedEntrypoint.create(getEntrypoint(name, Map.of()), type, this.loader.codec());
+	}
+
+	CompletableFuture<Invocation> invokeAsync(String exportName, String method, @Nullable Object param,
+			String propsJson) {
+		try {
+			this.loader.hostServices().beforeCall(this, this.policy);
+		}
+		catch (WorkerException ex) {
+			// A refused call never runs, but operators see it: observation, audit,
+			// metrics.
+			this.loader.listener()
+				.invocationStarted(new WorkerListener.InvocationStart(this.id, this.policy.name(), this.clientId,
+						this.codeHash, exportName, method))
+				.finished(new WorkerListener.InvocationEnd(WorkerListener.outcomeOf(ex), null, ex.getName(),
+						Duration.ZERO, Duration.ZERO, 0));
+			return CompletableFuture.failedFuture(ex);
+		}
+		String paramJson = (param != null) ? this.loader.codec().toJson(param) : null;
+		return submit(() -> invoke(exportName, method, paramJson, propsJson));
+	}
+
+	private <T> CompletableFuture<T> submit(Supplier<T> task) {
+		if (this.closed) {
+			return CompletableFuture.failedFuture(closedException());
+		}
+		if (this.runner == Thread.currentThread()) {
+			// A binding of this worker calls the worker again: the call would queue
+			// behind
+			// the running one, which waits for it, forever (issue 8).
+			return CompletableFuture.failedFuture(new IllegalStateException("Worker '" + this.id
+					+ "' was called from one of its own bindings while it runs; a worker cannot wait for itself."
+					+ " Call another worker, or return the work to the caller instead"));
+		}
+		CompletableFuture<T> result = new CompletableFuture<>();
+		try {
+			this.serial.execute(() -> {
+				// Closing a context interrupts its thread (a kill during a blocking host
+				// call);
+				// a binding that restored the flag must not fail the next task on this
+				// thread.
+				Thread.interrupted();
+				this.runner = Thread.currentThread();
+				try {
+					result.complete(task.get());
+				}
+				catch (Throwable ex) {
+					result.completeExceptionally(ex);
+				}
+				finally {
+					this.runner = null;
+				}
+			});
+		}
+		catch (RuntimeException ex) {
+			result.completeExceptionally(new WorkerClosedException(this.id,
+					"Worker '" + this.id + "' could not be scheduled: the loader is shut down"));
+		}
+		return result;
+	}
+
+	private Invocation invoke(String exportName, String method, @Nullable String paramJson, String propsJson) {
+		WorkerListener listener = this.loader.listener();
+		WorkerListener.InvocationScope scope = listener.invocationStarted(new WorkerListener.InvocationStart(this.id,
+				this.policy.name(), this.clientId, this.codeHash, exportName, method));
+		long start = System.nanoTime();
+		try {
+			Invocation invocation = runInvocation(exportName, method, paramJson, propsJson);
+			guestLogs(listener, invocation.logs());
+			scope.finished(new WorkerListener.InvocationEnd(WorkerListener.SUCCESS, null, null, invocation.cpuTime(),
+					invocation.wallTime(), invocation.allocatedBytes()));
+			return invocation;
+		}
+		catch (WorkerException ex) {
+			guestLogs(listener, ex.getLogs());
+			QuotaKind quota = (ex instanceof WorkerQuotaExceededException exceeded) ? exceeded.kind() : null;
+			scope.finished(new WorkerListener.InvocationEnd(WorkerListener.outcomeOf(ex), quota, ex.getName(),
+					Duration.ZERO, Duration.ofNanos(System.nanoTime() - start), 0));
+			throw ex;
+		}
+	}
+
+	private void guestLogs(WorkerListener listener, List<LogEntry> logs) {
+		for (LogEntry entry : logs) {
+			listener.guestLog(this.id, this.policy.name(), entry);
+		}
+	}
+
+	private Invocation runInvocation(String exportName, String method, @Nullable String paramJson, String propsJson) {
+		if (this.closed) {
+			throw closedException();
+		}
+		this.invocations.incrementAndGet();
+		WorkerLimits limits = limits();
+		this.sandbox.logSink.begin(limits.logSize());
+		Settlement settlement = new Settlement();
+		Watchdog.Watch watch = this.loader.watchdog().start(this, limits);
+		try {
+			String status = this.sandbox.runtime
+				.invokeMember("invoke", this.namespace, exportName, method, paramJson, this.env, propsJson, settlement)
+				.asString();
+			if ("no-export".equals(status)) {
+				throw new WorkerLoadException(this.id, "Worker '" + this.id + "' has no export '" + exportName
+						+ "': its main module exports " + exportNames() + ". Export it, or call one of those.");
+			}
+			if ("no-method".equals(status)) {
+				throw new WorkerLoadException(this.id,
+						"Worker '" + this.id + "' export '" + exportName + "' has no method '" + method
+								+ "'. Define it as a method of that export, e.g." + " export default { async " + method
+								+ "(param, env, ctx) { ... } }.");
+			}
+			awaitSettlement(settlement, method);
+			if (!settlement.ok) {
+				throw new WorkerException(this.id, settlement.errorName, GuestErrors.clip(settlement.errorMessage),
+						GuestErrors.cleanStack(settlement.errorStack));
+			}
+			String json = settlement.json;
+			long outputBytes = (json != null) ? json.length() : 0;
+			if (outputBytes > limits.output()) {
+				kill(QuotaKind.OUTPUT, limits.output(), outputBytes);
+				throw quotaException(this.kill.get());
+			}
+			Object value = this.loader.codec().fromJson(json);
+			LogSink.Buffer logs = this.sandbox.logSink.end();
+			this.lastOutcome = WorkerListener.SUCCESS;
+			return new Invocation(value, logs.entries(), logs.truncated(), Duration.ofNanos(watch.cpuTime()),
+					Duration.ofNanos(watch.wallTime()), watch.allocated());
+		}
+		catch (PolyglotException ex) {
+			throw withLogs(translate(ex, watch, false));
+		}
+		catch (WorkerException ex) {
+			throw withLogs(ex);
+		}
+		catch (IllegalStateException ex) {
+			// The context was closed under us (close() or a kill while waiting).
+			Kill killed = this.kill.get();
+			throw withLogs((killed != null) ? quotaException(killed) : closedException());
+		}
+		finally {
+			watch.stop();
+			if (watch.killing) {
+				this.loader.killLatency(this, System.nanoTime() - watch.killedAtNanos);
+			}
+		}
+	}
+
+	private WorkerException withLogs(WorkerException ex) {
+		List<LogEntry> logs = this.sandbox.logSink.end().entries();
+		this.lastOutcome = WorkerListener.outcomeOf(ex);
+		return logs.isEmpty() ? ex : ex.withLogs(logs);
+	}
+
+	private void awaitSettlement(Settlement settlement, String method) {
+		while (!settlement.done) {
+			checkKilled();
+			Runnable task = this.inbox.poll();
+			if (task == null) {
+				if (this.pendingHostCalls.get() == 0 && this.inbox.isEmpty()) {
+					throw new WorkerException(this.id, "Error",
+							"The Promise returned by '" + method
+									+ "' can never settle: it awaits something no host call or timer will complete",
+							"");
+				}
+				try {
+					task = this.inbox.poll(limits().wallTime().toNanos(), TimeUnit.NANOSECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw closedException();
+				}
+				if (task == null) {
+					continue;
+				}
+			}
+			checkKilled();
+			task.run();
+		}
+	}
+
+	private void checkKilled() {
+		Kill killed = this.kill.get();
+		if (killed != null) {
+			throw quotaException(killed);
+		}
+		if (this.closed) {
+			throw closedException();
+		}
+	}
+
+	/**
+	 * Runs {@code task} later on this worker's sandbox thread, inside the invocation that
+	 * awaits it. Called from any thread when host work completes.
+	 */
+	void post(Runnable task) {
+		this.inbox.add(task);
+	}
+
+	void hostCallStarted() {
+		this.pendingHostCalls.incrementAndGet();
+	}
+
+	void hostCallFinished() {
+		this.pendingHostCalls.decrementAndGet();
+	}
+
+	Value runtime() {
+		return this.sandbox.runtime;
+	}
+
+	private WorkerException translate(PolyglotException ex, Watchdog.Watch watch, boolean loading) {
+		Kill killed = this.kill.get();
+		if (killed != null) {
+			return quotaException(killed);
+		}
+		if (ex.isResourceExhausted() && this.sandbox.statementLimit > 0
+				&& String.valueOf(ex.getMessage()).contains("Statement count limit")) {
+			Kill statements = new Kill(QuotaKind.STATEMENTS, this.sandbox.statementLimit, this.sandbox.statementLimit);
+			kill(statements.kind, statements.limit, statements.used);
+			return quotaException(statements);
+		}
+		if (ex.isResourceExhausted() && loading && !isOutOfMemory(ex)) {
+			// The parser ran out of stack on a giant flat expression that the nesting
+			// check
+			// cannot see; not a memory kill (issue 8).
+			return new WorkerLoadException(this.id, "Worker '" + this.id + "' could not be parsed: an expression is"
+					+ " too long or deep for the parser. Split it into smaller statements.");
+		}
+		if (ex.isResourceExhausted()) {
+			// The JVM ran out of memory inside the guest (one allocation larger than the
+			// free
+			// heap): report the heap as the limit, since the budget was not reached.
+			long allocated = watch.allocated();
+			kill(QuotaKind.MEMORY, Runtime.getRuntime().maxMemory(), allocated, QuotaProperties.HEAP_GUARD_THRESHOLD);
+			return quotaException(this.kill.get());
+		}
+		if (ex.isCancelled() || ex.isInterrupted() || this.closed) {
+			return closedException();
+		}
+		if (loading) {
+			return GuestErrors.loadFailure(this.id, ex);
+		}
+		if (ex.isHostException()) {
+			this.loader.logHostFailure(this.id, ex.asHostException());
+			return new WorkerException(this.id, "Error", "A host call failed", "");
+		}
+		String message = GuestErrors.clip(String.valueOf(ex.getMessage()));
+		return new WorkerException(this.id, "InternalError", message, "");
+	}
+
+	private static boolean isOutOfMemory(PolyglotException ex) {
+		String message = String.valueOf(ex.getMessage()).toLowerCase(java.util.Locale.ROOT);
+		return message.contains("heap") || message.contains("memory") || message.contains("array size");
+	}
+
+	private WorkerQuotaExceededException quotaException(@Nullable Kill killed) {
+		Kill k = (killed != null) ? killed : new Kill(QuotaKind.WALL_TIME, 0, 0);
+		String property = (k.property != null) ? k.property : QuotaProperties.propertyFor(this.policy.name(), k.kind);
+		return new WorkerQuotaExceededException(this.id, this.policy.name(), k.kind, k.limit, k.used, property);
+	}
+
+	private WorkerClosedException closedException() {
+		Kill killed = this.kill.get();
+		if (killed != null) {
+			return new WorkerClosedException(this.id, "Worker '" + this.id + "' was stopped after exceeding its "
+					+ killed.kind + " quota; load it again");
+		}
+		return new WorkerClosedException(this.id, "Worker '" + this.id + "' is closed; load it again to call it");
+	}
+
+	/**
+	 * Stops the worker because it exceeded a quota. Safe to call from any thread; the
+	 * first kill wins.
+	 */
+	void kill(QuotaKind kind, long limit, long used) {
+		kill(kind, limit, used, null);
+	}
+
+	/**
+	 * Stops the worker because it exceeded a limit that another property than the
+	 * policy's quota sets (the heap guard). Safe to call from any thread; the first kill
+	 * wins.
+	 */
+	void kill(QuotaKind kind, long limit, long used, @Nullable String property) {
+		if (this.kill.compareAndSet(null, new Kill(kind, limit, used, property))) {
+			this.loader.quotaKilled(this, kind);
+			close();
+		}
+	}
+
+	@Nullable QuotaKind killedBy() {
+		Kill killed = this.kill.get();
+		return (killed != null) ? killed.kind : null;
+	}
+
+	@Override
+	public boolean isClosed() {
+		return this.closed;
+	}
+
+	@Override
+	public void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		this.sandbox.close();
+		this.inbox.add(WAKE_UP);
+		Runnable callback = this.onClose;
+		if (callback != null) {
+			callback.run();
+		}
+		this.loader.workerClosed(this);
+	}
+
+	private String exportNames() {
+		try {
+			Value ns = this.namespace;
+			return (ns != null) ? this.sandbox.runtime.invokeMember("exportNames", ns).asString() : "[]";
+		}
+		catch (PolyglotException ex) {
+			return "(unknown)";
+		}
+	}
+
+	WorkerException unwrap(CompletionException ex) {
+		Throwable cause = ex.getCause();
+		if (cause instanceof WorkerException workerException) {
+			return workerException;
+		}
+		if (cause instanceof RuntimeException runtime) {
+			throw runtime;
+		}
+		throw ex;
+	}
+
+	@Override
+	public String toString() {
+		return "Worker[id=" + this.id + ", policy=" + this.policy.name() + (this.closed ? ", closed" : "") + "]";
+	}
+
+	private record Kill(QuotaKind kind, long limit, long used, @Nullable String property) {
+
+		Kill(QuotaKind kind, long limit, long used) {
+			this(kind, limit, used, null);
+		}
+
+	}
+
+	/**
+	 * Receives the outcome of an invocation from the guest runtime: {@code (true, json)}
+	 * or {@code (false, name, message, stack)}.
+	 */
+	private static final class Settlement implements ProxyExecutable {
+
+		boolean done;
+
+		boolean ok;
+
+		@Nullable String json;
+
+		String errorName = "Error";
+
+		String errorMessage = "";
+
+		String errorStack = "";
+
+		@Override
+		public @Nullable Object execute(Value... arguments) {
+			if (this.done) {
+				return null;
+			}
+			this.done = true;
+			this.ok = arguments[0].asBoolean();
+			if (this.ok) {
+				this.json = arguments[1].isNull() ? null : arguments[1].asString();
+			}
+			else {
+				this.errorName = arguments[1].asString();
+				this.errorMessage = arguments[2].asString();
+				this.errorStack = arguments[3].asString();
+			}
+			return null;
+		}
+
+	}
+
+}

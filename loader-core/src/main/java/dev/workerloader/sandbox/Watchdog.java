@@ -1,0 +1,273 @@
+package dev.workerloader.sandbox;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import dev.workerloader.QuotaKind;
+import dev.workerloader.policy.WorkerLimits;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Enforces the per-invocation quotas that GraalJS community does not: CPU time (thread
+ * CPU time), wall time and allocated bytes. One daemon thread polls every running
+ * invocation at a fixed interval and stops a worker that exceeds a limit by cancelling
+ * its context, which ends tight loops, microtask loops, regular expressions and long
+ * built-ins alike. Cancelling happens on a separate "reaper" thread: closing a context
+ * waits for its thread to leave, which a blocking host call can delay, and that must
+ * never stall the checks of every other invocation (issue 4).
+ *
+ * @author Worker Loader team
+ */
+final class Watchdog implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(Watchdog.class);
+
+	private final com.sun.management.ThreadMXBean threads;
+
+	private final Set<Watch> running = ConcurrentHashMap.newKeySet();
+
+	private final long intervalNanos;
+
+	private final Thread thread;
+
+	private final ThreadPoolExecutor reaper;
+
+	private volatile @Nullable Runnable tick;
+
+	private volatile boolean stopped;
+
+	Watchdog(Duration interval) {
+		this.threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+		if (!this.threads.isThreadCpuTimeEnabled()) {
+			this.threads.setThreadCpuTimeEnabled(true);
+		}
+		if (!this.threads.isThreadAllocatedMemoryEnabled()) {
+			this.threads.setThreadAllocatedMemoryEnabled(true);
+		}
+		this.intervalNanos = interval.toNanos();
+		AtomicInteger reapers = new AtomicInteger();
+		// No queue: each kill starts closing at once even if an earlier close is stuck.
+		this.reaper = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 2, TimeUnit.SECONDS, new SynchronousQueue<>(),
+				(runnable) -> {
+					Thread reaperThread = new Thread(runnable, "worker-loader-reaper-" + reapers.incrementAndGet());
+					reaperThread.setDaemon(true);
+					return reaperThread;
+				});
+		this.thread = new Thread(this::run, "worker-loader-watchdog");
+		this.thread.setDaemon(true);
+		this.thread.setPriority(Thread.MAX_PRIORITY);
+		this.thread.start();
+	}
+
+	/**
+	 * Starts watching the calling thread, which is about to run guest code for
+	 * {@code worker}.
+	 * @param worker the worker
+	 * @param limits the limits of the invocation
+	 * @return the watch, to stop when the invocation ends
+	 */
+	@SuppressWarnings("deprecation") // Thread.getId(): threadId() needs Java 19
+	Watch start(SandboxWorker worker, WorkerLimits limits) {
+		Thread current = Thread.currentThread();
+		long id = current.getId();
+		Watch watch = new Watch(this, worker, limits, id, this.threads.getThreadCpuTime(id),
+				this.threads.getThreadAllocatedBytes(id), System.nanoTime());
+		this.running.add(watch);
+		return watch;
+	}
+
+	/**
+	 * Sets work to run on every poll after the invocations are checked (the heap guard).
+	 * @param tick the work
+	 */
+	void onTick(Runnable tick) {
+		this.tick = tick;
+	}
+
+	int runningCount() {
+		return this.running.size();
+	}
+
+	/**
+	 * Returns the watch of the invocation that allocated the most so far, for the heap
+	 * guard.
+	 * @return the largest allocator, or {@code null}
+	 */
+	@Nullable Watch largestAllocator() {
+		Watch largest = null;
+		long most = -1;
+		for (Watch watch : this.running) {
+			if (watch.done || watch.killing) {
+				continue;
+			}
+			long allocated = watch.allocated();
+			if (allocated > most) {
+				most = allocated;
+				largest = watch;
+			}
+		}
+		return largest;
+	}
+
+	private void run() {
+		while (!this.stopped) {
+			try {
+				poll();
+			}
+			catch (OutOfMemoryError ex) {
+				// The heap is exhausted (a bomb the guard has not stopped yet): the
+				// watchdog
+				// must outlive it, or nothing is enforced any more.
+				LockSupport.parkNanos(this.intervalNanos);
+			}
+		}
+	}
+
+	private void poll() {
+		{
+			LockSupport.parkNanos(this.intervalNanos);
+			for (Watch watch : this.running) {
+				try {
+					check(watch);
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Watchdog failed to check a worker invocation", ex);
+				}
+			}
+			Runnable work = this.tick;
+			if (work != null) {
+				try {
+					work.run();
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Watchdog failed to run the heap guard", ex);
+				}
+			}
+		}
+	}
+
+	private void check(Watch watch) {
+		if (watch.done || watch.killing) {
+			return;
+		}
+		WorkerLimits limits = watch.limits;
+		long wall = System.nanoTime() - watch.wallStart;
+		if (wall > limits.wallTime().toNanos()) {
+			kill(watch, QuotaKind.WALL_TIME, limits.wallTime().toNanos(), wall, null);
+			return;
+		}
+		long cpu = watch.cpuTime();
+		if (cpu > limits.cpuTime().toNanos()) {
+			kill(watch, QuotaKind.CPU_TIME, limits.cpuTime().toNanos(), cpu, null);
+			return;
+		}
+		long allocated = watch.allocated();
+		if (allocated > limits.memory()) {
+			kill(watch, QuotaKind.MEMORY, limits.memory(), allocated, null);
+		}
+	}
+
+	/**
+	 * Stops the worker of {@code watch} on a reaper thread. The first kill of a watch
+	 * wins.
+	 * @param watch the invocation
+	 * @param kind the quota exceeded
+	 * @param limit the limit
+	 * @param used the amount used
+	 * @param property the property to raise, or {@code null} for the policy's quota
+	 */
+	void kill(Watch watch, QuotaKind kind, long limit, long used, @Nullable String property) {
+		if (watch.killing) {
+			return;
+		}
+		watch.killing = true;
+		watch.killedAtNanos = System.nanoTime();
+		Runnable task = () -> watch.worker.kill(kind, limit, used, property);
+		try {
+			this.reaper.execute(task);
+		}
+		catch (RuntimeException ex) {
+			// Shut down: close on this thread rather than let the invocation run
+			// unlimited.
+			task.run();
+		}
+	}
+
+	int reaperThreads() {
+		return this.reaper.getPoolSize();
+	}
+
+	@Override
+	public void close() {
+		this.stopped = true;
+		LockSupport.unpark(this.thread);
+		this.reaper.shutdown();
+	}
+
+	/**
+	 * One invocation being watched.
+	 */
+	static final class Watch {
+
+		private final Watchdog watchdog;
+
+		final SandboxWorker worker;
+
+		final WorkerLimits limits;
+
+		private final long threadId;
+
+		private final long cpuStart;
+
+		private final long allocStart;
+
+		final long wallStart;
+
+		volatile boolean done;
+
+		volatile boolean killing;
+
+		volatile long killedAtNanos;
+
+		Watch(Watchdog watchdog, SandboxWorker worker, WorkerLimits limits, long threadId, long cpuStart,
+				long allocStart, long wallStart) {
+			this.watchdog = watchdog;
+			this.worker = worker;
+			this.limits = limits;
+			this.threadId = threadId;
+			this.cpuStart = cpuStart;
+			this.allocStart = allocStart;
+			this.wallStart = wallStart;
+		}
+
+		long cpuTime() {
+			long now = this.watchdog.threads.getThreadCpuTime(this.threadId);
+			return (now < 0) ? 0 : now - this.cpuStart;
+		}
+
+		long allocated() {
+			long now = this.watchdog.threads.getThreadAllocatedBytes(this.threadId);
+			return (now < 0) ? 0 : now - this.allocStart;
+		}
+
+		long wallTime() {
+			return System.nanoTime() - this.wallStart;
+		}
+
+		void stop() {
+			this.done = true;
+			this.watchdog.running.remove(this);
+		}
+
+	}
+
+}
