@@ -34,7 +34,8 @@ public interface WorkerListener {
 	String QUOTA_EXCEEDED = "quota_exceeded";
 
 	/**
-	 * Outcome of a load refused by its policy.
+	 * Outcome of a load refused by its policy, or of a call that failed because a binding
+	 * denied the caller.
 	 */
 	String DENIED = "denied";
 
@@ -70,6 +71,19 @@ public interface WorkerListener {
 	}
 
 	/**
+	 * Called on the thread that makes a host call for a worker, a binding method call or
+	 * one hop of a {@code fetch}, before it runs. The invocation's context is current on
+	 * that thread (the caller's security context, the invocation's observation), so a
+	 * listener can start a child observation.
+	 * @param call the host call, without arguments, values or URLs
+	 * @return the scope that hears the end of this call
+	 * @since 0.1.0
+	 */
+	default HostCallScope hostCallStarted(HostCall call) {
+		return HostCallScope.NOOP;
+	}
+
+	/**
 	 * Called for each line of guest console output kept for an invocation.
 	 * @param workerId the worker id
 	 * @param policy the policy name
@@ -87,7 +101,7 @@ public interface WorkerListener {
 		if (ex instanceof WorkerQuotaExceededException) {
 			return QUOTA_EXCEEDED;
 		}
-		if (ex instanceof WorkerPolicyException) {
+		if (ex instanceof WorkerPolicyException || ex instanceof WorkerAccessDeniedException) {
 			return DENIED;
 		}
 		if (ex instanceof WorkerClosedException) {
@@ -143,6 +157,59 @@ public interface WorkerListener {
 	 */
 	record InvocationEnd(String outcome, @Nullable QuotaKind quota, @Nullable String errorName, Duration cpuTime,
 			Duration wallTime, long allocatedBytes) {
+	}
+
+	/**
+	 * A host call a worker makes: a binding method call or one hop of a {@code fetch}.
+	 * Carries names only: never arguments, values, paths or query strings.
+	 *
+	 * @param workerId the worker id
+	 * @param policy the policy name
+	 * @param kind {@link #BINDING} or {@link #FETCH}
+	 * @param target the binding name ({@code CHAT_ROOM}) or the {@code host:port} a fetch
+	 * hop goes to
+	 * @param operation the binding method, or the HTTP method of a fetch hop
+	 */
+	record HostCall(String workerId, String policy, String kind, String target, String operation) {
+
+		/**
+		 * The kind of a binding method call.
+		 */
+		public static final String BINDING = "binding";
+
+		/**
+		 * The kind of one hop (request) of a {@code fetch}.
+		 */
+		public static final String FETCH = "fetch";
+
+	}
+
+	/**
+	 * Hears the end of one host call.
+	 */
+	interface HostCallScope {
+
+		/**
+		 * A scope that does nothing.
+		 */
+		HostCallScope NOOP = (error) -> {
+		};
+
+		/**
+		 * Called on the thread that started the call when the host method returned,
+		 * before {@link #finished(String)}; a Promise it returned may still be pending.
+		 * Thread-bound state (an observation scope) is closed here.
+		 */
+		default void returned() {
+		}
+
+		/**
+		 * Called when the call ended, on any thread.
+		 * @param error the category of the failure ({@code refused},
+		 * {@code host_error}...), or {@code null} if it succeeded
+		 */
+		void finished(@Nullable String error);
+
 	}
 
 	/**

@@ -35,7 +35,144 @@ public enum WorkerLoaderObservationDocumentation implements ObservationDocumenta
 			return HighCardinalityKeyNames.values();
 		}
 
+	},
+
+	/**
+	 * One call of a binding method by a worker, a child of its
+	 * {@code worker.loader.execution} observation. For a method returning a
+	 * {@code CompletionStage}, it lasts until the stage completes.
+	 */
+	BINDING {
+
+		@Override
+		public String getName() {
+			return DefaultWorkerHostCallObservationConvention.BINDING_NAME;
+		}
+
+		@Override
+		public KeyName[] getLowCardinalityKeyNames() {
+			return new KeyName[] { HostCallLowCardinalityKeyNames.POLICY, HostCallLowCardinalityKeyNames.BINDING,
+					HostCallLowCardinalityKeyNames.BINDING_METHOD, HostCallLowCardinalityKeyNames.OUTCOME };
+		}
+
+		@Override
+		public KeyName[] getHighCardinalityKeyNames() {
+			return new KeyName[] { HostCallHighCardinalityKeyNames.WORKER_ID };
+		}
+
+	},
+
+	/**
+	 * One hop (request) of a worker's {@code fetch}, redirects being hops of their own,
+	 * including the outbound handlers; a child of the worker's
+	 * {@code worker.loader.execution} observation.
+	 */
+	FETCH {
+
+		@Override
+		public String getName() {
+			return DefaultWorkerHostCallObservationConvention.FETCH_NAME;
+		}
+
+		@Override
+		public KeyName[] getLowCardinalityKeyNames() {
+			return new KeyName[] { HostCallLowCardinalityKeyNames.POLICY, HostCallLowCardinalityKeyNames.HTTP_METHOD,
+					HostCallLowCardinalityKeyNames.OUTCOME };
+		}
+
+		@Override
+		public KeyName[] getHighCardinalityKeyNames() {
+			return HostCallHighCardinalityKeyNames.values();
+		}
+
 	};
+
+	/**
+	 * Bounded tags of {@code worker.loader.binding} and {@code worker.loader.fetch}.
+	 */
+	public enum HostCallLowCardinalityKeyNames implements KeyName {
+
+		/**
+		 * The configured policy name.
+		 */
+		POLICY {
+			@Override
+			public String asString() {
+				return "policy";
+			}
+		},
+
+		/**
+		 * The binding name in {@code env}.
+		 */
+		BINDING {
+			@Override
+			public String asString() {
+				return "binding";
+			}
+		},
+
+		/**
+		 * The binding method called.
+		 */
+		BINDING_METHOD {
+			@Override
+			public String asString() {
+				return "binding.method";
+			}
+		},
+
+		/**
+		 * The HTTP method of a fetch hop.
+		 */
+		HTTP_METHOD {
+			@Override
+			public String asString() {
+				return "http.request.method";
+			}
+		},
+
+		/**
+		 * {@code success}, {@code denied} (the caller was refused), {@code refused} (the
+		 * policy, a handler or the method refused it) or {@code host_error}.
+		 */
+		OUTCOME {
+			@Override
+			public String asString() {
+				return "outcome";
+			}
+		}
+
+	}
+
+	/**
+	 * Unbounded tags of {@code worker.loader.binding} and {@code worker.loader.fetch},
+	 * used on spans only.
+	 */
+	public enum HostCallHighCardinalityKeyNames implements KeyName {
+
+		/**
+		 * The worker id.
+		 */
+		WORKER_ID {
+			@Override
+			public String asString() {
+				return "worker.id";
+			}
+		},
+
+		/**
+		 * The {@code host:port} of a fetch hop as the guest asked for it: no path, no
+		 * query string.
+		 */
+		SERVER_ADDRESS {
+			@Override
+			public String asString() {
+				return "server.address";
+			}
+		}
+
+	}
 
 	/**
 	 * Bounded tags, used on metrics.

@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 
+import dev.workerloader.WorkerListener;
 import dev.workerloader.binding.ExposedBinding;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -21,9 +22,9 @@ import tools.jackson.databind.JsonNode;
  * The one host function a worker's binding stubs call:
  * {@code (binding, method, argsJson)}. It calls the exposed Java method with deep-copied
  * arguments and replies with a tagged string ({@code R} + JSON, or {@code E} + a safe
- * message), or with a Promise of one for a method returning a {@link CompletionStage}.
- * Host exceptions are logged here and reach the guest without stack, class names or
- * details.
+ * message, or {@code D} + a message when the caller was denied), or with a Promise of one
+ * for a method returning a {@link CompletionStage}. Host exceptions are logged here and
+ * reach the guest without stack, class names or details.
  *
  * @author Worker Loader team
  */
@@ -72,33 +73,104 @@ final class BindingHost implements ProxyExecutable {
 		catch (IllegalArgumentException | JacksonException ex) {
 			return "E" + label + ": " + safeConversionMessage(ex);
 		}
-		Object result;
+		SandboxWorker owner = this.worker;
+		WorkerListener.HostCallScope scope = (owner != null) ? owner.listener()
+			.hostCallStarted(new WorkerListener.HostCall(owner.id(), owner.policy(), WorkerListener.HostCall.BINDING,
+					name, methodName))
+				: WorkerListener.HostCallScope.NOOP;
+		Object result = null;
+		Throwable failed = null;
 		try {
+			// On the sandbox thread, inside the caller's context (issue 15): the bean's
+			// security advice sees the caller's user, its observations nest under this
+			// call's.
 			result = method.invoke(binding.target(), args);
 		}
 		catch (InvocationTargetException ex) {
-			return "E" + failure(label, ex.getCause());
+			failed = (ex.getCause() != null) ? ex.getCause() : ex;
 		}
 		catch (IllegalAccessException | RuntimeException ex) {
-			return "E" + failure(label, ex);
+			failed = ex;
+		}
+		finally {
+			scope.returned();
+		}
+		if (failed != null) {
+			return ended(scope, failedReply(label, failed), category(failed));
 		}
 		if (result instanceof CompletionStage<?> stage) {
-			return promise(label, stage);
+			return promise(label, stage, scope);
 		}
-		return reply(label, result);
+		String reply = reply(label, result);
+		return ended(scope, reply, reply.startsWith("E") ? "host_error" : null);
 	}
 
-	private Object promise(String label, CompletionStage<?> stage) {
+	/**
+	 * The reply to a failed call: {@code D} and a message when the caller was denied (the
+	 * guest throws an {@code AccessDeniedError}), otherwise {@code E} and the safe
+	 * message of {@link #failure(String, Throwable)}.
+	 */
+	private String failedReply(String label, Throwable ex) {
+		if (!"denied".equals(category(ex))) {
+			return "E" + failure(label, ex);
+		}
+		SandboxWorker owner = this.worker;
+		String workerId = (owner != null) ? owner.id() : "?";
+		if (owner != null) {
+			owner.accessDenied();
+		}
+		if (logger.isDebugEnabled()) {
+			logger.debug("Binding call " + label + " of worker '" + workerId + "' was denied for the caller", ex);
+		}
+		return "D" + label + " was denied for the caller of worker '" + workerId + "': the binding's security rules"
+				+ " do not allow this user to call it. Call it on behalf of a user who may, or do without it.";
+	}
+
+	private static String ended(WorkerListener.HostCallScope scope, String reply, @Nullable String error) {
+		scope.finished(error);
+		return reply;
+	}
+
+	/** The category of a failed binding call, as host call observations record it. */
+	private static String category(@Nullable Throwable ex) {
+		if (isAccessDenied(ex)) {
+			return "denied";
+		}
+		if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException) {
+			return "refused";
+		}
+		return "host_error";
+	}
+
+	/**
+	 * Whether the host refused the call for the caller: a {@link SecurityException}, or
+	 * Spring Security's {@code AccessDeniedException} (and its subclasses), matched by
+	 * name because loader-core does not depend on Spring.
+	 */
+	private static boolean isAccessDenied(@Nullable Throwable ex) {
+		if (ex instanceof SecurityException) {
+			return true;
+		}
+		for (Class<?> type = (ex != null) ? ex.getClass() : null; type != null; type = type.getSuperclass()) {
+			if ("org.springframework.security.access.AccessDeniedException".equals(type.getName())) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private Object promise(String label, CompletionStage<?> stage, WorkerListener.HostCallScope scope) {
 		SandboxWorker owner = this.worker;
 		if (owner == null) {
-			return "E" + label + " is not available";
+			return ended(scope, "E" + label + " is not available", "host_error");
 		}
 		Value deferred = owner.runtime().invokeMember("deferred");
 		Value promise = deferred.getArrayElement(0);
 		Value resolve = deferred.getArrayElement(1);
 		owner.hostCallStarted();
 		stage.whenComplete((value, error) -> {
-			String reply = (error != null) ? "E" + failure(label, unwrap(error)) : reply(label, value);
+			String reply = (error != null) ? failedReply(label, unwrap(error)) : reply(label, value);
+			scope.finished((error != null) ? category(unwrap(error)) : (reply.startsWith("E") ? "host_error" : null));
 			owner.post(() -> resolve.execute(reply));
 			owner.hostCallFinished();
 		});

@@ -7,6 +7,7 @@ import dev.workerloader.LogEntry;
 import dev.workerloader.WorkerListener;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Calls every listener in order; a listener that throws is logged and never breaks the
@@ -59,6 +60,50 @@ final class CompositeWorkerListener implements WorkerListener {
 					failed(scope, ex);
 				}
 			}
+		};
+	}
+
+	@Override
+	public HostCallScope hostCallStarted(HostCall call) {
+		if (this.listeners.isEmpty()) {
+			return HostCallScope.NOOP;
+		}
+		List<HostCallScope> scopes = new ArrayList<>(this.listeners.size());
+		for (WorkerListener listener : this.listeners) {
+			try {
+				scopes.add(listener.hostCallStarted(call));
+			}
+			catch (RuntimeException ex) {
+				failed(listener, ex);
+			}
+		}
+		return new HostCallScope() {
+
+			@Override
+			public void returned() {
+				// Reverse order: thread-bound scopes close as they were opened.
+				for (int i = scopes.size() - 1; i >= 0; i--) {
+					try {
+						scopes.get(i).returned();
+					}
+					catch (RuntimeException ex) {
+						failed(scopes.get(i), ex);
+					}
+				}
+			}
+
+			@Override
+			public void finished(@Nullable String error) {
+				for (HostCallScope scope : scopes) {
+					try {
+						scope.finished(error);
+					}
+					catch (RuntimeException ex) {
+						failed(scope, ex);
+					}
+				}
+			}
+
 		};
 	}
 

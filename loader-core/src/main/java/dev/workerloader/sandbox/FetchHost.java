@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.workerloader.WorkerListener;
 import dev.workerloader.egress.EgressGuard;
 import dev.workerloader.egress.OutboundHandler;
 import dev.workerloader.egress.OutboundLimits;
@@ -126,9 +127,19 @@ final class FetchHost implements ProxyExecutable {
 		Value promise = deferred.getArrayElement(0);
 		Value resolve = deferred.getArrayElement(1);
 		CompletableFuture<String> reply;
+		// The invocation's context (the caller's, and the invocation's observation) goes
+		// with the fetch to its thread, around the outbound handlers too (issue 15).
+		CallerContext context = CallerContext.capture();
 		try {
-			reply = CompletableFuture.supplyAsync(() -> perform(request, current), this.services.fetchExecutor())
-				.orTimeout(this.limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
+			reply = CompletableFuture.supplyAsync(() -> {
+				CallerContext.Restored restored = context.restore();
+				try {
+					return perform(request, current);
+				}
+				finally {
+					restored.close();
+				}
+			}, this.services.fetchExecutor()).orTimeout(this.limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (RejectedExecutionException ex) {
 			return "E" + "fetch('" + display(request.uri) + "') was refused: the host is running too many fetches"
@@ -213,17 +224,35 @@ final class FetchHost implements ProxyExecutable {
 								+ " subrequests in this invocation, the limit of policy '" + this.policy.name()
 								+ "' (redirects count). If legitimate, raise " + property("max-requests") + ".");
 			}
-			OutboundRequest outbound = applyHandlers(
-					new OutboundRequest(this.worker.id(), method, current, headers, body), current);
-			URI target = outbound.uri();
-			checkScheme(target, display(current));
-			if (!this.guard.isEmpty() && !this.guard.allowsUrl(target)) {
-				throw refuse(current,
-						"policy '" + this.policy.name() + "' of worker '" + this.worker.id() + "' does not allow host '"
-								+ hostPort(target) + "'. If intended, add it to " + property("allowed-hosts") + ".");
+			WorkerListener.HostCallScope hop = this.worker.listener()
+				.hostCallStarted(new WorkerListener.HostCall(this.worker.id(), this.policy.name(),
+						WorkerListener.HostCall.FETCH, hostPort(current), method));
+			@Nullable String hopError = "host_error";
+			OutboundRequest outbound;
+			HttpResponse<byte[]> response;
+			try {
+				outbound = applyHandlers(new OutboundRequest(this.worker.id(), method, current, headers, body),
+						current);
+				URI target = outbound.uri();
+				checkScheme(target, display(current));
+				if (!this.guard.isEmpty() && !this.guard.allowsUrl(target)) {
+					throw refuse(current,
+							"policy '" + this.policy.name() + "' of worker '" + this.worker.id()
+									+ "' does not allow host '" + hostPort(target) + "'. If intended, add it to "
+									+ property("allowed-hosts") + ".");
+				}
+				InetAddress address = resolve(current, target);
+				response = send(current, target, address, outbound, deadline);
+				hopError = null;
 			}
-			InetAddress address = resolve(current, target);
-			HttpResponse<byte[]> response = send(current, target, address, outbound, deadline);
+			catch (RefusedException ex) {
+				hopError = "refused";
+				throw ex;
+			}
+			finally {
+				hop.returned();
+				hop.finished(hopError);
+			}
 			int status = response.statusCode();
 			String location = response.headers().firstValue("location").orElse(null);
 			boolean redirect = (status == 301 || status == 302 || status == 303 || status == 307 || status == 308)

@@ -19,6 +19,7 @@ import dev.workerloader.Invocation;
 import dev.workerloader.LogEntry;
 import dev.workerloader.QuotaKind;
 import dev.workerloader.Worker;
+import dev.workerloader.WorkerAccessDeniedException;
 import dev.workerloader.WorkerClosedException;
 import dev.workerloader.WorkerException;
 import dev.workerloader.WorkerListener;
@@ -71,6 +72,9 @@ final class SandboxWorker implements Worker {
 	private volatile @Nullable String lastOutcome;
 
 	private volatile boolean closed;
+
+	/** Whether a binding call of the running invocation was denied for the caller. */
+	private volatile boolean accessDenied;
 
 	/** The sandbox thread running one of this worker's tasks, if any (issue 8). */
 	private volatile @Nullable Thread runner;
@@ -154,7 +158,7 @@ final class SandboxWorker implements Worker {
 			String bindingsJson, BindingHost bindingHost) {
 		this.sandbox.fileSystem.mount(modules);
 		try {
-			submit(() -> {
+			submit(CallerContext.capture(), () -> {
 				Value runtime = this.sandbox.runtime;
 				this.env = runtime.invokeMember("makeEnv", envJson, bindingsJson, bindingHost, this.id,
 						this.policy.name());
@@ -230,10 +234,14 @@ final class SandboxWorker implements Worker {
 			return CompletableFuture.failedFuture(ex);
 		}
 		String paramJson = (param != null) ? this.loader.codec().toJson(param) : null;
-		return submit(() -> invoke(exportName, method, paramJson, propsJson));
+		// Captured on the caller's thread: its security context, observation and MDC
+		// reach the guest, its bindings and its fetches on the sandbox threads (issue
+		// 15).
+		CallerContext caller = CallerContext.capture();
+		return submit(caller, () -> invoke(exportName, method, paramJson, propsJson));
 	}
 
-	private <T> CompletableFuture<T> submit(Supplier<T> task) {
+	private <T> CompletableFuture<T> submit(CallerContext caller, Supplier<T> task) {
 		if (this.closed) {
 			return CompletableFuture.failedFuture(closedException());
 		}
@@ -254,14 +262,29 @@ final class SandboxWorker implements Worker {
 				// thread.
 				Thread.interrupted();
 				this.runner = Thread.currentThread();
+				@Nullable T value = null;
+				@Nullable Throwable failure = null;
 				try {
-					result.complete(task.get());
+					CallerContext.Restored restored = caller.restore();
+					try {
+						value = task.get();
+					}
+					finally {
+						restored.close();
+					}
 				}
 				catch (Throwable ex) {
-					result.completeExceptionally(ex);
+					failure = ex;
 				}
 				finally {
 					this.runner = null;
+				}
+				// Completed once the caller's context is cleared from this thread.
+				if (failure != null) {
+					result.completeExceptionally(failure);
+				}
+				else {
+					result.complete(value);
 				}
 			});
 		}
@@ -304,6 +327,7 @@ final class SandboxWorker implements Worker {
 			throw closedException();
 		}
 		this.invocations.incrementAndGet();
+		this.accessDenied = false;
 		WorkerLimits limits = limits();
 		this.sandbox.logSink.begin(limits.logSize());
 		Settlement settlement = new Settlement();
@@ -324,6 +348,10 @@ final class SandboxWorker implements Worker {
 			}
 			awaitSettlement(settlement, method);
 			if (!settlement.ok) {
+				if (this.accessDenied && WorkerAccessDeniedException.GUEST_ERROR_NAME.equals(settlement.errorName)) {
+					throw new WorkerAccessDeniedException(this.id, GuestErrors.clip(settlement.errorMessage),
+							GuestErrors.cleanStack(settlement.errorStack));
+				}
 				throw new WorkerException(this.id, settlement.errorName, GuestErrors.clip(settlement.errorMessage),
 						GuestErrors.cleanStack(settlement.errorStack));
 			}
@@ -409,6 +437,11 @@ final class SandboxWorker implements Worker {
 		this.inbox.add(task);
 	}
 
+	/** Called on the sandbox thread when a binding refused the caller. */
+	void accessDenied() {
+		this.accessDenied = true;
+	}
+
 	void hostCallStarted() {
 		this.pendingHostCalls.incrementAndGet();
 	}
@@ -419,6 +452,10 @@ final class SandboxWorker implements Worker {
 
 	Value runtime() {
 		return this.sandbox.runtime;
+	}
+
+	WorkerListener listener() {
+		return this.loader.listener();
 	}
 
 	private WorkerException translate(PolyglotException ex, Watchdog.Watch watch, boolean loading) {

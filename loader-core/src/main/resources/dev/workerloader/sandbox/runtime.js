@@ -369,6 +369,7 @@
 	}
 
 	// Host replies are tagged strings: 'R' + JSON for a value, 'E' + message for an error,
+	// 'D' + message for a call the caller was denied,
 	// or a Promise settling with such a string.
 	function unwrap(reply) {
 		if (typeof reply === 'string') {
@@ -380,6 +381,12 @@
 	function unwrapString(reply) {
 		if (reply[0] === 'E') {
 			throw new ErrorCtor(reply.substring(1));
+		}
+		if (reply[0] === 'D') {
+			// The binding's security rules refused the caller (issue 15).
+			const denied = new ErrorCtor(reply.substring(1));
+			denied.name = 'AccessDeniedError';
+			throw denied;
 		}
 		const json = reply.substring(1);
 		return json === '' ? undefined : parse(json);
