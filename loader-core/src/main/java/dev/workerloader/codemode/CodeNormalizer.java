@@ -106,11 +106,280 @@ public final class CodeNormalizer {
 			throw nothingRunnable("it looks like prose, not code");
 		}
 		if (STATEMENT.matcher(trimmed).find() || trimmed.contains("\n")) {
-			return wrapped("export default { async " + METHOD + "(param, env, ctx) {" + code + "\n} };",
-					Shape.FUNCTION_BODY);
+			return wrapped("export default { async " + METHOD + "(param, env, ctx) {" + returnTrailingExpression(code)
+					+ "\n} };", Shape.FUNCTION_BODY);
 		}
 		return wrapped("export default { async " + METHOD + "(param, env, ctx) { return (" + trimmed + "\n); } };",
 				Shape.EXPRESSION);
+	}
+
+	/**
+	 * Puts {@code return} before the last top-level statement of a function body when it
+	 * is an expression statement, as model code often ends with the value it means:
+	 * {@code const h = env.KV.list(); h.length}. One pass over the code, skipping
+	 * strings, template literals, comments and regular expressions; when in doubt
+	 * (unbalanced brackets, an unterminated literal) the body is left as it is.
+	 */
+	static String returnTrailingExpression(String body) {
+		int n = body.length();
+		int depth = 0;
+		// Template literals nest through ${...}: the depth at which each one was opened.
+		int[] templates = new int[16];
+		int templateDepth = 0;
+		int statementStart = 0;
+		// The start of the last statement that holds code, for a body ending with ';'.
+		int previousStart = -1;
+		boolean segmentHasCode = false;
+		char lastSignificant = ';';
+		boolean lastWasWord = false;
+		String lastWord = "";
+		int i = 0;
+		while (i < n) {
+			char c = body.charAt(i);
+			if (c == '/' && i + 1 < n && body.charAt(i + 1) == '/') {
+				int end = body.indexOf('\n', i);
+				i = (end < 0) ? n : end;
+				continue;
+			}
+			if (c == '/' && i + 1 < n && body.charAt(i + 1) == '*') {
+				int end = body.indexOf("*/", i + 2);
+				if (end < 0) {
+					return body;
+				}
+				i = end + 2;
+				continue;
+			}
+			if (c == '\'' || c == '"') {
+				int end = skipQuoted(body, i, c);
+				if (end < 0) {
+					return body;
+				}
+				i = end;
+				lastSignificant = c;
+				lastWasWord = false;
+				segmentHasCode = true;
+				continue;
+			}
+			if (c == '`' || (c == '}' && templateDepth > 0 && templates[templateDepth - 1] == depth)) {
+				if (c == '}') {
+					templateDepth--;
+				}
+				int end = skipTemplate(body, i + 1);
+				if (end < 0) {
+					return body;
+				}
+				if (body.charAt(end - 1) == '{') {
+					// Stopped at ${: the template continues after the matching }.
+					if (templateDepth == templates.length) {
+						return body;
+					}
+					templates[templateDepth++] = depth;
+				}
+				i = end;
+				lastSignificant = '`';
+				lastWasWord = false;
+				segmentHasCode = true;
+				continue;
+			}
+			if (c == '/' && startsRegex(lastSignificant, lastWasWord, lastWord)) {
+				int end = skipRegex(body, i);
+				if (end < 0) {
+					return body;
+				}
+				i = end;
+				lastSignificant = '/';
+				lastWasWord = false;
+				segmentHasCode = true;
+				continue;
+			}
+			if (Character.isJavaIdentifierStart(c)) {
+				int end = i + 1;
+				while (end < n && Character.isJavaIdentifierPart(body.charAt(end))) {
+					end++;
+				}
+				lastWord = body.substring(i, end);
+				lastWasWord = true;
+				lastSignificant = 'a';
+				segmentHasCode = true;
+				i = end;
+				continue;
+			}
+			if (c == '(' || c == '[' || c == '{') {
+				depth++;
+			}
+			else if (c == ')' || c == ']' || c == '}') {
+				depth--;
+				if (depth < 0) {
+					return body;
+				}
+			}
+			if (c != ';' && !Character.isWhitespace(c)) {
+				segmentHasCode = true;
+			}
+			boolean boundary = depth == 0 && (c == ';' || (c == '}' && closesBlock(body, i)) || (c == '\n'
+					&& endsStatement(lastSignificant, lastWasWord, lastWord) && !continuesExpression(body, i + 1)));
+			if (boundary) {
+				if (segmentHasCode) {
+					previousStart = statementStart;
+				}
+				statementStart = i + 1;
+				segmentHasCode = false;
+			}
+			if (!Character.isWhitespace(c)) {
+				lastSignificant = c;
+				lastWasWord = false;
+			}
+			i++;
+		}
+		if (depth != 0 || templateDepth != 0) {
+			return body;
+		}
+		int start = skipSpaceAndComments(body, segmentHasCode ? statementStart : Math.max(previousStart, 0));
+		if (start >= n || (!segmentHasCode && previousStart < 0)) {
+			return body;
+		}
+		String last = body.substring(start);
+		if (NOT_AN_EXPRESSION.matcher(last).lookingAt() || last.startsWith("{") || last.startsWith("}")) {
+			return body;
+		}
+		return body.substring(0, start) + "return " + last;
+	}
+
+	private static final Pattern NOT_AN_EXPRESSION = Pattern.compile(
+			"(?:const|let|var|if|for|while|do|switch|try|return|throw|class|function|async\\s+function|import|export"
+					+ "|break|continue|debugger|with|yield|else|catch|finally|case|default)\\b|[A-Za-z_$][\\w$]*\\s*:(?!:)");
+
+	private static int skipQuoted(String text, int start, char quote) {
+		for (int i = start + 1; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c == '\\') {
+				i++;
+			}
+			else if (c == quote) {
+				return i + 1;
+			}
+			else if (c == '\n') {
+				return -1;
+			}
+		}
+		return -1;
+	}
+
+	/** Returns the index after the closing backtick, or after a {@code ${}. */
+	private static int skipTemplate(String text, int start) {
+		for (int i = start; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c == '\\') {
+				i++;
+			}
+			else if (c == '`') {
+				return i + 1;
+			}
+			else if (c == '$' && i + 1 < text.length() && text.charAt(i + 1) == '{') {
+				return i + 2;
+			}
+		}
+		return -1;
+	}
+
+	private static int skipRegex(String text, int start) {
+		boolean inClass = false;
+		for (int i = start + 1; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c == '\\') {
+				i++;
+			}
+			else if (c == '[') {
+				inClass = true;
+			}
+			else if (c == ']') {
+				inClass = false;
+			}
+			else if (c == '/' && !inClass) {
+				int end = i + 1;
+				while (end < text.length() && Character.isLetter(text.charAt(end))) {
+					end++;
+				}
+				return end;
+			}
+			else if (c == '\n') {
+				return -1;
+			}
+		}
+		return -1;
+	}
+
+	private static boolean startsRegex(char lastSignificant, boolean lastWasWord, String lastWord) {
+		if (lastWasWord) {
+			return lastWord.equals("return") || lastWord.equals("typeof") || lastWord.equals("case")
+					|| lastWord.equals("await") || lastWord.equals("yield") || lastWord.equals("in")
+					|| lastWord.equals("of");
+		}
+		return "(,=:[!&|?{};+-*%<>~^".indexOf(lastSignificant) >= 0;
+	}
+
+	/**
+	 * Whether the {@code }} at {@code index} ends a block statement (a newline follows).
+	 */
+	private static boolean closesBlock(String text, int index) {
+		for (int i = index + 1; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c == '\n') {
+				return !continuesExpression(text, i + 1);
+			}
+			if (!Character.isWhitespace(c)) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static boolean endsStatement(char lastSignificant, boolean lastWasWord, String lastWord) {
+		if (lastWasWord) {
+			return !(lastWord.equals("return") || lastWord.equals("await") || lastWord.equals("new")
+					|| lastWord.equals("typeof") || lastWord.equals("in") || lastWord.equals("of")
+					|| lastWord.equals("instanceof") || lastWord.equals("else") || lastWord.equals("do"));
+		}
+		return ")]}'\"`/".indexOf(lastSignificant) >= 0 || Character.isLetterOrDigit(lastSignificant)
+				|| lastSignificant == '_' || lastSignificant == '$';
+	}
+
+	/**
+	 * Whether the line from {@code index} continues the expression of the line before.
+	 */
+	private static boolean continuesExpression(String text, int index) {
+		int i = skipSpaceAndComments(text, index);
+		if (i >= text.length()) {
+			return false;
+		}
+		char c = text.charAt(i);
+		if (c == '+' || c == '-') {
+			// ++x starts a statement; + x continues one.
+			return !(i + 1 < text.length() && text.charAt(i + 1) == c);
+		}
+		return ".?:,)]}*/%&|^=<>(`[".indexOf(c) >= 0;
+	}
+
+	private static int skipSpaceAndComments(String text, int index) {
+		int i = index;
+		while (i < text.length()) {
+			char c = text.charAt(i);
+			if (Character.isWhitespace(c)) {
+				i++;
+			}
+			else if (c == '/' && i + 1 < text.length() && text.charAt(i + 1) == '/') {
+				int end = text.indexOf('\n', i);
+				i = (end < 0) ? text.length() : end + 1;
+			}
+			else if (c == '/' && i + 1 < text.length() && text.charAt(i + 1) == '*') {
+				int end = text.indexOf("*/", i + 2);
+				i = (end < 0) ? text.length() : end + 2;
+			}
+			else {
+				return i;
+			}
+		}
+		return i;
 	}
 
 	private static NormalizedCode wrapped(String source, Shape shape) {

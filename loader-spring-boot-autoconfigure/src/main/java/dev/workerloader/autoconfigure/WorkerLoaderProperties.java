@@ -53,6 +53,8 @@ public class WorkerLoaderProperties {
 
 	private final Kv kv = new Kv();
 
+	private final CodeMode codeMode = new CodeMode();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -87,6 +89,10 @@ public class WorkerLoaderProperties {
 
 	public Kv getKv() {
 		return this.kv;
+	}
+
+	public CodeMode getCodeMode() {
+		return this.codeMode;
 	}
 
 	/**
@@ -517,6 +523,87 @@ public class WorkerLoaderProperties {
 
 		public void setInitializeSchema(boolean initializeSchema) {
 			this.initializeSchema = initializeSchema;
+		}
+
+	}
+
+	/**
+	 * Code Mode as tools for language models (Spring AI).
+	 */
+	public static class CodeMode {
+
+		/**
+		 * Code Mode tools offered to Spring AI chat models, by name: each runs the
+		 * model's JavaScript in a fresh worker of its policy.
+		 */
+		private final Map<String, Tool> tools = new LinkedHashMap<>();
+
+		public Map<String, Tool> getTools() {
+			return this.tools;
+		}
+
+	}
+
+	/**
+	 * One Code Mode tool: the policy its code runs under, the name and description the
+	 * model sees, and the size of its answer.
+	 */
+	public static class Tool {
+
+		/**
+		 * Name of the policy the model's code runs under. When not set, the tool's own
+		 * name.
+		 */
+		private @Nullable String policy;
+
+		/**
+		 * Name of the tool as the model sees it. When not set, 'run_javascript' for a
+		 * single tool, otherwise 'run_javascript_' and the tool's name.
+		 */
+		private @Nullable String toolName;
+
+		/**
+		 * What the tool is for, in words for the model; the TypeScript declarations of
+		 * the policy's bindings are appended.
+		 */
+		private @Nullable String description;
+
+		/**
+		 * Size of the JSON answer the model receives; a longer result or log is cut with
+		 * a visible marker.
+		 */
+		private DataSize maxResultSize = DataSize.ofKilobytes(16);
+
+		public @Nullable String getPolicy() {
+			return this.policy;
+		}
+
+		public void setPolicy(@Nullable String policy) {
+			this.policy = policy;
+		}
+
+		public @Nullable String getToolName() {
+			return this.toolName;
+		}
+
+		public void setToolName(@Nullable String toolName) {
+			this.toolName = toolName;
+		}
+
+		public @Nullable String getDescription() {
+			return this.description;
+		}
+
+		public void setDescription(@Nullable String description) {
+			this.description = description;
+		}
+
+		public DataSize getMaxResultSize() {
+			return this.maxResultSize;
+		}
+
+		public void setMaxResultSize(DataSize maxResultSize) {
+			this.maxResultSize = maxResultSize;
 		}
 
 	}
