@@ -9,7 +9,7 @@ import org.springframework.ai.tool.ToolCallbackProvider;
 
 /**
  * The Code Mode tools configured under {@code worker-loader.code-mode.tools}, one per
- * entry. Give them to a {@code ChatClient} with {@code .defaultToolCallbacks(provider)}.
+ * entry. Give them to a {@code ChatClient} with {@code .defaultTools(provider)}.
  *
  * @author Worker Loader team
  * @since 0.1.0
