@@ -154,6 +154,30 @@ async function loadTypes() {
   }
 }
 
+// The "ask a model" panel appears only when the server has a Spring AI chat model.
+async function enableAsk() {
+  try {
+    const response = await fetch('api/ask/available');
+    const body = await response.json();
+    $('ask-panel').hidden = !body.available;
+  } catch (e) {
+    $('ask-panel').hidden = true;
+  }
+}
+
+async function ask() {
+  $('answer').textContent = 'asking…';
+  try {
+    const response = await fetch('api/ask', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ question: $('question').value }) });
+    const body = await response.json();
+    $('answer').textContent = body.answer ?? body.error ?? ('HTTP ' + response.status);
+  } catch (e) {
+    $('answer').textContent = 'failed: ' + e.message;
+  }
+}
+
+$('ask').addEventListener('click', ask);
 document.querySelectorAll('[data-example]').forEach((button) => button.addEventListener('click', () => show(button.dataset.example)));
 $('run').addEventListener('click', run);
 $('code').addEventListener('keydown', (event) => {
@@ -169,5 +193,6 @@ $('code').addEventListener('keydown', (event) => {
 });
 show('chat');
 loadTypes();
+enableAsk();
 refreshStats();
 setInterval(refreshStats, 3000);

@@ -108,4 +108,20 @@ class AgentControllerTests {
 			.contains("readonly ROOM_NAME: string;");
 	}
 
+	@Test
+	void askPanelIsUnavailableWithoutAChatModel() {
+		assertThat(this.client.get().uri("/api/ask/available").retrieve().body(String.class))
+			.isEqualTo("{\"available\":false}");
+		Map<String, Object> refused = this.client.post()
+			.uri("/api/ask")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("question", "hi"))
+			.retrieve()
+			.onStatus((status) -> status.value() == 404, (request, response) -> {
+			})
+			.body(new ParameterizedTypeReference<>() {
+			});
+		assertThat(refused.get("error")).asString().contains("No chat model is configured");
+	}
+
 }
