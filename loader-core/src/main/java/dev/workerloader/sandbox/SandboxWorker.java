@@ -314,6 +314,12 @@ final class SandboxWorker implements Worker {
 					Duration.ZERO, Duration.ofNanos(System.nanoTime() - start), 0));
 			throw ex;
 		}
+		catch (RuntimeException | Error ex) {
+			// Listeners hold thread-bound state (the observation scope): always end it.
+			scope.finished(new WorkerListener.InvocationEnd(WorkerListener.GUEST_ERROR, null, "Error", Duration.ZERO,
+					Duration.ofNanos(System.nanoTime() - start), 0));
+			throw ex;
+		}
 	}
 
 	private void guestLogs(WorkerListener listener, List<LogEntry> logs) {
