@@ -96,7 +96,11 @@ final class BindingHost implements ProxyExecutable {
 			scope.returned();
 		}
 		if (failed != null) {
-			return ended(scope, failedReply(label, failed), category(failed));
+			String reply = failedReply(label, failed);
+			if (owner != null && reply.startsWith("D")) {
+				owner.accessDenied();
+			}
+			return ended(scope, reply, category(failed));
 		}
 		if (result instanceof CompletionStage<?> stage) {
 			return promise(label, stage, scope);
@@ -116,9 +120,6 @@ final class BindingHost implements ProxyExecutable {
 		}
 		SandboxWorker owner = this.worker;
 		String workerId = (owner != null) ? owner.id() : "?";
-		if (owner != null) {
-			owner.accessDenied();
-		}
 		if (logger.isDebugEnabled()) {
 			logger.debug("Binding call " + label + " of worker '" + workerId + "' was denied for the caller", ex);
 		}
@@ -171,7 +172,13 @@ final class BindingHost implements ProxyExecutable {
 		stage.whenComplete((value, error) -> {
 			String reply = (error != null) ? failedReply(label, unwrap(error)) : reply(label, value);
 			scope.finished((error != null) ? category(unwrap(error)) : (reply.startsWith("E") ? "host_error" : null));
-			owner.post(() -> resolve.execute(reply));
+			owner.post(() -> {
+				// On the sandbox thread, inside the invocation that awaits the reply.
+				if (reply.startsWith("D")) {
+					owner.accessDenied();
+				}
+				resolve.execute(reply);
+			});
 			owner.hostCallFinished();
 		});
 		return promise;

@@ -77,6 +77,8 @@ class CallerContextTests {
 
 		String adminOnly();
 
+		CompletableFuture<String> adminLater();
+
 	}
 
 	public static class WhoBinding implements Who {
@@ -108,6 +110,17 @@ class CallerContextTests {
 				throw new SecurityException("only alice");
 			}
 			return "granted to alice";
+		}
+
+		@Override
+		public CompletableFuture<String> adminLater() {
+			boolean alice = "alice".equals(USER.get());
+			return CompletableFuture.supplyAsync(() -> {
+				if (!alice) {
+					throw new SecurityException("only alice");
+				}
+				return "later for alice";
+			});
 		}
 
 	}
@@ -247,6 +260,17 @@ class CallerContextTests {
 			.isInstanceOf(WorkerAccessDeniedException.class)
 			.satisfies((ex) -> assertThat(((WorkerException) ex).getGuestMessage())
 				.contains("env.WHO.adminOnly was denied"));
+	}
+
+	@Test
+	void asyncBindingThatDeniesTheCallerIsTypedToo() throws Exception {
+		assertThat(call("alice", null, "return await env.WHO.adminLater();")).isEqualTo("later for alice");
+		assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)
+			.isThrownBy(() -> call("bob", null, "return await env.WHO.adminLater();"))
+			.havingCause()
+			.isInstanceOf(WorkerAccessDeniedException.class);
+		assertThat(call("bob", null, "try { await env.WHO.adminLater(); } catch (e) { return e.name; }"))
+			.isEqualTo("AccessDeniedError");
 	}
 
 	@Test
