@@ -71,8 +71,6 @@ final class FetchHost implements ProxyExecutable {
 	// ordinary text.
 	private static final int MIN_REDACTED_LENGTH = 8;
 
-	private static final String REDACTED = "[redacted]";
-
 	/** Headers a guest or handler may not set: the transport owns them. */
 	private static final Set<String> FORBIDDEN = Set.of("host", "connection", "content-length", "expect", "upgrade",
 			"transfer-encoding", "te", "trailer", "keep-alive", "proxy-authorization", "proxy-connection");
@@ -402,23 +400,15 @@ final class FetchHost implements ProxyExecutable {
 		return injected;
 	}
 
-	private static String redact(String text, Set<String> injected) {
-		String result = text;
-		for (String value : injected) {
-			if (result.contains(value)) {
-				result = result.replace(value, REDACTED);
-			}
-		}
-		return result;
-	}
-
 	private Map<String, Object> reply(URI url, HttpResponse<byte[]> response, boolean redirected,
-			Set<String> injected) {
+			Set<String> injectedValues) {
+		// The same pipeline as the policy's secrets (issue 12).
+		Redactor injected = Redactor.of(injectedValues, MIN_REDACTED_LENGTH);
 		List<List<String>> headers = new ArrayList<>();
 		response.headers().map().forEach((name, values) -> {
 			if (!name.startsWith(":")) {
 				for (String value : values) {
-					headers.add(List.of(name.toLowerCase(Locale.ROOT), redact(value, injected)));
+					headers.add(List.of(name.toLowerCase(Locale.ROOT), injected.redact(value)));
 				}
 			}
 		});
@@ -428,7 +418,7 @@ final class FetchHost implements ProxyExecutable {
 		reply.put("url", url.toString());
 		reply.put("redirected", redirected);
 		reply.put("headers", headers);
-		reply.put("body", redact(new String(response.body(), charset), injected));
+		reply.put("body", injected.redact(new String(response.body(), charset)));
 		return reply;
 	}
 

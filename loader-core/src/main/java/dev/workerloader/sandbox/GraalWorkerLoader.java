@@ -137,9 +137,7 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		// that
 		// startup is not blocked; the first load waits for it if it is not done yet.
 		this.engine = CompletableFuture.supplyAsync(GraalWorkerLoader::startEngine, (runnable) -> {
-			Thread thread = new Thread(runnable, "worker-loader-warmup");
-			thread.setDaemon(true);
-			thread.start();
+			CleanThreads.newThread(runnable, "worker-loader-warmup", 0).start();
 		});
 		this.pool = new ContextPool(this.engine, builder.poolMin, builder.poolMax);
 		this.heapGuard = new HeapGuard(this.watchdog, builder.heapGuardThreshold);
@@ -283,6 +281,7 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		SandboxContext context = (limits.statements() > 0) ? engine().newContext(limits.statements())
 				: this.pool.acquire();
 		SandboxWorker worker = new SandboxWorker(this, id, policy, codeHash(code), context, this.threads.serial());
+		worker.redactor(Redactor.of(policy.secrets().values(), WorkerPolicy.MIN_SECRET_LENGTH));
 		bindingHost.attach(worker);
 		worker.clientId(clientId, code.clientId());
 		try {
@@ -317,11 +316,12 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		String prefix = QuotaProperties.POLICIES + policy.name();
 		for (Map.Entry<String, @Nullable Object> entry : code.env().entrySet()) {
 			String name = entry.getKey();
-			if (policy.vars().containsKey(name)) {
+			if (policy.vars().containsKey(name) || policy.secrets().containsKey(name)) {
+				String kind = policy.vars().containsKey(name) ? "var" : "secret";
 				throw new WorkerPolicyException(id, policy.name(),
-						"Worker '" + id + "' asks for env '" + name
-								+ "', which would shadow the var of the same name that policy '" + policy.name()
-								+ "' defines. Rename the env entry, or remove " + prefix + ".vars." + name + ".");
+						"Worker '" + id + "' asks for env '" + name + "', which would shadow the " + kind
+								+ " of the same name that policy '" + policy.name() + "' defines. Rename the env entry,"
+								+ " or remove " + prefix + "." + kind + "s." + name + ".");
 			}
 			if (entry.getValue() instanceof BindingRef ref) {
 				if (!policy.bindings().contains(name) && !policy.bindings().contains(WILDCARD)) {
@@ -336,6 +336,7 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 			}
 		}
 		data.putAll(policy.vars());
+		data.putAll(policy.secrets());
 	}
 
 	private ExposedBinding exposedBinding(String id, WorkerPolicy policy, BindingRef ref) {
@@ -397,7 +398,7 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		// Hashing a large module costs more than loading it from the cache: remember each
 		// module's key under the hash of the whole code, which is computed once per code.
 		String key = this.moduleKeys.get(code.sha256() + '/' + module.name(),
-				(k) -> sha256(name + "\u0000" + module.type() + "\u0000" + content));
+				(k) -> sha256(name.length() + ":" + name + "|" + module.type() + "|" + content));
 		return this.sources.get(key,
 				(k) -> Source.newBuilder("js", content, name)
 					.mimeType(ModuleFileSystem.MODULE_MIME_TYPE)
@@ -636,8 +637,10 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		this.active.remove(worker);
 	}
 
-	void logHostFailure(String workerId, Throwable ex) {
-		logger.warn("A host call of worker '" + workerId + "' failed", ex);
+	void logHostFailure(String workerId, Throwable ex, Redactor redactor) {
+		// The guest may have passed a secret to the binding, which may put it in its
+		// message: the host log gets the stack with redacted messages (issue 12).
+		logger.warn("A host call of worker '" + workerId + "' failed", RedactedException.of(ex, redactor));
 	}
 
 	@Override

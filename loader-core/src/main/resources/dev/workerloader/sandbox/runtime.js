@@ -264,6 +264,120 @@
 	}
 	// ---- end of issue 6 block ------------------------------------------------------------
 
+	// ---- Issue 12: env and its object members are never rendered by the engine ----------
+	const OwnWeakMap = WeakMap;
+	const weakMapGet = WeakMap.prototype.get;
+	const weakMapSet = WeakMap.prototype.set;
+	const getPrototypeOf = Object.getPrototypeOf;
+	const ownKeys = Reflect.ownKeys;
+	const getOwnDescriptor = Reflect.getOwnPropertyDescriptor;
+	const objectHasOwn = Object.prototype.hasOwnProperty;
+	const hasOwn = (object, key) => apply(objectHasOwn, object, [key]);
+	const bind = (fn) => apply(Function.prototype.bind, fn, [null]);
+	const symbolToPrimitive = Symbol.toPrimitive;
+	const symbolToStringTag = Symbol.toStringTag;
+	const quiet = freeze({ then: true, toJSON: true, constructor: true, valueOf: true, toString: true,
+		inspect: true, asymmetricMatch: true, $$typeof: true, nodeType: true });
+	// env records by Proxy target, and the real value behind each member wrapper.
+	const envs = new OwnWeakMap();
+	const wrapped = new OwnWeakMap();
+	const envToPrimitive = freeze(bind(() => '[object Env]'));
+	const memberToPrimitive = freeze(bind(() => '[object Object]'));
+	const arrayToPrimitive = freeze(bind(() => '[object Array]'));
+	const refuse = bind(() => false);
+
+	// The traps are bound functions, which the engine prints as "function bound() { [native
+	// code] }": printing the Proxy shows neither the data nor this file's source.
+	const envHandler = freeze({
+		get: bind((target, key) => {
+			const env = apply(weakMapGet, envs, [target]);
+			if (typeof key === 'string' && hasOwn(env.values, key)) {
+				return member(env, env.values[key]);
+			}
+			if (key === symbolToPrimitive) {
+				return envToPrimitive;
+			}
+			if (key === symbolToStringTag) {
+				return 'Env';
+			}
+			if (typeof key !== 'string' || quiet[key] === true) {
+				return undefined;
+			}
+			throw new TypeErrorCtor("env." + key + " is not granted to worker '" + env.workerId + "': policy '"
+				+ env.policy + "' grants " + (env.granted.length === 0 ? 'nothing'
+					: '[' + apply(arrayJoin, env.granted, [', ']) + ']'));
+		}),
+		has: bind((target, key) => typeof key === 'string' && hasOwn(apply(weakMapGet, envs, [target]).values, key)),
+		ownKeys: bind((target) => [...apply(weakMapGet, envs, [target]).granted]),
+		getOwnPropertyDescriptor: bind((target, key) => {
+			if (typeof key === 'string' && hasOwn(apply(weakMapGet, envs, [target]).values, key)) {
+				// Listed by Object.getOwnPropertyNames(env), but not enumerable and without
+				// its value: reading a value takes env.NAME.
+				return { value: undefined, writable: false, enumerable: false, configurable: true };
+			}
+			return undefined;
+		}),
+		getPrototypeOf: bind(() => null),
+		set: refuse,
+		defineProperty: refuse,
+		deleteProperty: refuse,
+		setPrototypeOf: refuse,
+		preventExtensions: refuse
+	});
+
+	// An object member of env (data the caller passed), read with env.NAME: it reads like
+	// the frozen object it wraps, but the engine prints it as an empty Proxy and coercing
+	// it to a string gives '[object Object]' (or '[object Array]'), never its values.
+	function member(env, value) {
+		if (value === null || typeof value !== 'object') {
+			return value;
+		}
+		let proxy = apply(weakMapGet, env.members, [value]);
+		if (proxy === undefined) {
+			const target = isArray(value) ? [] : create(null);
+			apply(weakMapSet, wrapped, [target, { env, value }]);
+			proxy = new ProxyCtor(target, memberHandler);
+			apply(weakMapSet, env.members, [value, proxy]);
+		}
+		return proxy;
+	}
+
+	function real(target) {
+		return apply(weakMapGet, wrapped, [target]);
+	}
+
+	const memberHandler = freeze({
+		get: bind((target, key) => {
+			const { env, value } = real(target);
+			if (key === symbolToPrimitive) {
+				return isArray(value) ? arrayToPrimitive : memberToPrimitive;
+			}
+			return member(env, value[key]);
+		}),
+		has: bind((target, key) => key in real(target).value),
+		ownKeys: bind((target) => ownKeys(real(target).value)),
+		getOwnPropertyDescriptor: bind((target, key) => {
+			const { env, value } = real(target);
+			const descriptor = getOwnDescriptor(value, key);
+			if (descriptor === undefined) {
+				return undefined;
+			}
+			if (isArray(value) && key === 'length') {
+				// The target's own length is not configurable: report it as such.
+				return { value: value.length, writable: true, enumerable: false, configurable: false };
+			}
+			return { value: member(env, descriptor.value), writable: false, enumerable: descriptor.enumerable,
+				configurable: true };
+		}),
+		getPrototypeOf: bind((target) => getPrototypeOf(real(target).value)),
+		set: refuse,
+		defineProperty: refuse,
+		deleteProperty: refuse,
+		setPrototypeOf: refuse,
+		preventExtensions: refuse
+	});
+	// ---- end of issue 12 block -----------------------------------------------------------
+
 	return freeze({
 		// Issue 6: installs fetch() and friends with the worker's FetchHost.
 		installFetch,
@@ -321,13 +435,17 @@
 			return [promise, resolve, reject];
 		},
 
-		// Builds the frozen env object: data entries (JSON) and binding stubs calling the host.
+		// Builds env: data entries (JSON) and binding stubs calling the host. Issue 12: env is
+		// a Proxy over an empty object, so the engine, which prints a Proxy's target in its
+		// own error messages ("... is not iterable", "... is not a function"), has nothing
+		// to print; its entries are not enumerable (JSON.stringify(env), Object.entries(env),
+		// {...env} and console.log(env) show no value), and only env.NAME reads one.
 		makeEnv(dataJson, bindingsJson, hostCall, workerId, policy) {
 			const data = parse(dataJson);
 			const bindings = parse(bindingsJson);
-			const env = create(null);
+			const values = create(null);
 			for (const name of keys(data)) {
-				env[name] = deepFreeze(data[name]);
+				values[name] = deepFreeze(data[name]);
 			}
 			for (const name of keys(bindings)) {
 				const stub = {};
@@ -336,27 +454,16 @@
 						return unwrap(hostCall(name, method, stringify(args)));
 					};
 				}
-				env[name] = freeze(stub);
+				values[name] = freeze(stub);
 			}
-			freeze(env);
-			const granted = keys(env);
-			const quiet = { then: true, toJSON: true, constructor: true, valueOf: true, toString: true,
-				inspect: true, asymmetricMatch: true, $$typeof: true, nodeType: true };
-			return new ProxyCtor(env, {
-				get(target, key) {
-					if (typeof key !== 'string' || key in target || quiet[key] === true) {
-						return target[key];
-					}
-					throw new TypeErrorCtor("env." + key + " is not granted to worker '" + workerId + "': policy '" + policy
-						+ "' grants " + (granted.length === 0 ? 'nothing' : '[' + apply(arrayJoin, granted, [', ']) + ']'));
-				},
-				set() { return false; },
-				defineProperty() { return false; },
-				deleteProperty() { return false; },
-				setPrototypeOf() { return false; }
-			});
+			const granted = keys(values);
+			const target = create(null);
+			apply(weakMapSet, envs, [target, { values, granted, workerId, policy,
+				members: new OwnWeakMap() }]);
+			return new ProxyCtor(target, envHandler);
 		}
 	});
+
 
 	function deepFreeze(value) {
 		if (value !== null && typeof value === 'object') {
