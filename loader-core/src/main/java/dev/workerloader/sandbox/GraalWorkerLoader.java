@@ -101,9 +101,7 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 
 	private final HeapGuard heapGuard;
 
-	private final Map<String, Map<String, Kept>> kept = new ConcurrentHashMap<>();
-
-	private final Map<String, Object> keptLocks = new ConcurrentHashMap<>();
+	private final KeptWorkers kept;
 
 	private final Set<SandboxWorker> active = ConcurrentHashMap.newKeySet();
 
@@ -140,6 +138,7 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 			CleanThreads.newThread(runnable, "worker-loader-warmup", 0).start();
 		});
 		this.pool = new ContextPool(this.engine, builder.poolMin, builder.poolMax);
+		this.kept = new KeptWorkers(builder.keptMaxWorkers, builder.keptIdleTimeout);
 		this.heapGuard = new HeapGuard(this.watchdog, builder.heapGuardThreshold);
 	}
 
@@ -172,58 +171,34 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 	public Worker get(String id, Supplier<WorkerCode> code) {
 		Objects.requireNonNull(id, "'id' must not be null");
 		Objects.requireNonNull(code, "'code' must not be null");
-		Map<String, Kept> byCapabilities = this.kept.get(id);
-		if (byCapabilities != null) {
-			for (Kept entry : byCapabilities.values()) {
-				if (entry.supplier == code && !entry.worker.isClosed()) {
-					return entry.worker;
-				}
-			}
-		}
-		synchronized (this.keptLocks.computeIfAbsent(id, (key) -> new Object())) {
-			WorkerCode workerCode = Objects.requireNonNull(code.get(),
-					"The code supplier of worker '" + id + "' returned null");
-			String key = capabilityKey(workerCode);
-			Map<String, Kept> entries = this.kept.computeIfAbsent(id, (k) -> new ConcurrentHashMap<>());
-			Kept existing = entries.get(key);
-			if (existing != null && !existing.worker.isClosed()) {
-				return existing.worker;
-			}
-			SandboxWorker worker = loadWorker(id, workerCode);
-			Kept entry = new Kept(worker, code);
-			worker.onClose(() -> entries.remove(key, entry));
-			entries.put(key, entry);
-			return worker;
-		}
+		// Resolved on the caller's thread, where the authenticated principal is known.
+		String clientId = this.clientIdResolver.get();
+		return this.kept.get(clientId, id, code, (workerCode) -> loadWorker(id, workerCode, clientId));
 	}
 
-	/**
-	 * The identity of a kept worker besides its id: the policy, the env names and the
-	 * code. One id asked for with other capabilities or other code gets its own sandbox.
-	 */
-	private String capabilityKey(WorkerCode code) {
-		return code.policy() + "|" + new TreeSet<>(code.env().keySet()) + "|" + codeHash(code);
+	@Override
+	public Worker get(String id, WorkerCode code) {
+		Objects.requireNonNull(id, "'id' must not be null");
+		Objects.requireNonNull(code, "'code' must not be null");
+		String clientId = (code.clientId() != null) ? code.clientId() : this.clientIdResolver.get();
+		return this.kept.get(clientId, id, code, (workerCode) -> loadWorker(id, workerCode, clientId));
 	}
 
 	@Override
 	public boolean evict(String id) {
 		Objects.requireNonNull(id, "'id' must not be null");
-		Map<String, Kept> entries = this.kept.remove(id);
-		if (entries == null || entries.isEmpty()) {
-			return false;
-		}
-		boolean any = false;
-		for (Kept entry : List.copyOf(entries.values())) {
-			any |= !entry.worker.isClosed();
-			entry.worker.close();
-		}
-		return any;
+		return this.kept.evict(id);
 	}
 
 	private SandboxWorker loadWorker(String id, WorkerCode code) {
-		long start = System.nanoTime();
 		// Resolved on the caller's thread, where the authenticated principal is known.
 		String clientId = (code.clientId() != null) ? code.clientId() : this.clientIdResolver.get();
+		return loadWorker(id, code, clientId);
+	}
+
+	private SandboxWorker loadWorker(String id, WorkerCode code, @Nullable String resolvedClientId) {
+		String clientId = (code.clientId() != null) ? code.clientId() : resolvedClientId;
+		long start = System.nanoTime();
 		try {
 			SandboxWorker worker = doLoad(id, code, clientId);
 			loaded(id, code, clientId, WorkerListener.SUCCESS, null, start);
@@ -493,15 +468,21 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 	}
 
 	/**
-	 * Returns the number of workers kept by {@link #get(String, Supplier)}.
+	 * Returns the number of workers kept by {@link #get(String, Supplier)} and
+	 * {@link #get(String, WorkerCode)}, over all clients.
 	 * @return the kept worker count
 	 */
 	public int keptWorkers() {
-		int count = 0;
-		for (Map<String, Kept> entries : this.kept.values()) {
-			count += entries.size();
-		}
-		return count;
+		return this.kept.size();
+	}
+
+	/**
+	 * Returns the number of kept workers closed because the kept set was full or they
+	 * were idle too long.
+	 * @return the eviction count
+	 */
+	public long keptEvictions() {
+		return this.kept.evictions();
 	}
 
 	/**
@@ -509,28 +490,17 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 	 * @return the kept worker ids
 	 */
 	public Set<String> keptWorkerIds() {
-		Set<String> ids = new TreeSet<>();
-		this.kept.forEach((id, entries) -> {
-			if (!entries.isEmpty()) {
-				ids.add(id);
-			}
-		});
-		return ids;
+		return this.kept.ids();
 	}
 
 	/**
-	 * Returns the workers kept under {@code id}, one per policy and capability set.
+	 * Returns the workers kept under {@code id}: one per client and code identity.
 	 * @param id the worker id
 	 * @return the kept workers
 	 */
 	public List<KeptWorkerDescriptor> keptWorker(String id) {
-		Map<String, Kept> entries = this.kept.get(id);
-		if (entries == null) {
-			return List.of();
-		}
 		List<KeptWorkerDescriptor> result = new ArrayList<>();
-		for (Kept entry : entries.values()) {
-			SandboxWorker worker = entry.worker;
+		for (SandboxWorker worker : this.kept.workers(id)) {
 			result.add(new KeptWorkerDescriptor(worker.id(), worker.policy(), worker.codeHash(), worker.age(),
 					worker.invocationCount(), worker.lastOutcome()));
 		}
@@ -645,12 +615,7 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 
 	@Override
 	public void close() {
-		for (Map<String, Kept> entries : this.kept.values()) {
-			for (Kept entry : List.copyOf(entries.values())) {
-				entry.worker.close();
-			}
-		}
-		this.kept.clear();
+		this.kept.close();
 		for (SandboxWorker worker : List.copyOf(this.active)) {
 			worker.close();
 		}
@@ -660,9 +625,6 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		this.pool.close();
 		this.hostServices.close();
 		this.engine.thenAccept(SandboxEngine::close);
-	}
-
-	private record Kept(SandboxWorker worker, Supplier<WorkerCode> supplier) {
 	}
 
 	/**
@@ -677,7 +639,8 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 	}
 
 	/**
-	 * A worker kept by {@link GraalWorkerLoader#get(String, Supplier)}.
+	 * A worker kept by {@link GraalWorkerLoader#get(String, Supplier)} or
+	 * {@link GraalWorkerLoader#get(String, WorkerCode)}.
 	 *
 	 * @param id the worker id
 	 * @param policy the policy name
@@ -772,6 +735,10 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 
 		private double heapGuardThreshold = 0.85;
 
+		private long keptMaxWorkers = 1000;
+
+		private Duration keptIdleTimeout = Duration.ofMinutes(30);
+
 		private Function<String, @Nullable OutboundHandler> outboundHandlers = (name) -> null;
 
 		private ClientRateLimiter rateLimiter = new ClientRateLimiter(ClientIdResolver.NONE);
@@ -798,6 +765,33 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		 */
 		public Builder rateLimiter(ClientRateLimiter rateLimiter) {
 			this.rateLimiter = Objects.requireNonNull(rateLimiter, "'rateLimiter' must not be null");
+			return this;
+		}
+
+		/**
+		 * Sets how many workers {@code get(id, ...)} keeps at most, over all clients; the
+		 * least recently used is closed when one more is kept.
+		 * @param maxWorkers the maximum
+		 * @return this builder
+		 */
+		public Builder keptMaxWorkers(long maxWorkers) {
+			if (maxWorkers < 1) {
+				throw new IllegalArgumentException("'keptMaxWorkers' must be at least 1, but was " + maxWorkers);
+			}
+			this.keptMaxWorkers = maxWorkers;
+			return this;
+		}
+
+		/**
+		 * Sets how long a kept worker may go without being asked for before it is closed.
+		 * @param idleTimeout the idle timeout
+		 * @return this builder
+		 */
+		public Builder keptIdleTimeout(Duration idleTimeout) {
+			if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+				throw new IllegalArgumentException("'keptIdleTimeout' must be positive, but was " + idleTimeout);
+			}
+			this.keptIdleTimeout = idleTimeout;
 			return this;
 		}
 

@@ -59,7 +59,7 @@ public class WorkerLoaderEndpoint {
 		return new WorkerLoaderDescriptor(this.loader.runtime(), this.loader.isReady(), this.loader.pool(),
 				new QuotaKillsDescriptor(total, kills), this.loader.sourceCache(),
 				new WorkersDescriptor(this.loader.activeWorkers(), this.loader.keptWorkers(), this.loader.loadCount(),
-						List.copyOf(this.loader.keptWorkerIds())),
+						List.copyOf(this.loader.keptWorkerIds()), this.loader.keptEvictions()),
 				new RateLimitedDescriptor(this.loader.rateLimiter().refusals(),
 						this.loader.rateLimiter().refusalsByPolicy()),
 				policies);
@@ -130,8 +130,10 @@ public class WorkerLoaderEndpoint {
 	 * @param kept workers kept by {@code get(id)}
 	 * @param loaded workers loaded since start
 	 * @param keptIds ids of the kept workers
+	 * @param keptEvictions kept workers closed because the kept set was full or they were
+	 * idle too long
 	 */
-	public record WorkersDescriptor(int active, int kept, long loaded, List<String> keptIds) {
+	public record WorkersDescriptor(int active, int kept, long loaded, List<String> keptIds, long keptEvictions) {
 	}
 
 	/**
