@@ -296,9 +296,12 @@ final class FetchHost implements ProxyExecutable {
 		}
 		InetAddress[] addresses;
 		try {
-			addresses = InetAddress.getAllByName(host);
+			addresses = NetworkAccess.current().resolve(host);
 		}
 		catch (UnknownHostException ex) {
+			addresses = new InetAddress[0];
+		}
+		if (addresses.length == 0) {
 			throw new RefusedException(
 					"fetch('" + display(shown) + "') failed: host '" + host + "' could not be resolved.");
 		}
@@ -354,6 +357,8 @@ final class FetchHost implements ProxyExecutable {
 		builder.header("Host", hostHeader(target));
 		HttpClient client = this.services.httpClient(target);
 		try {
+			// The last step before the connection, to exactly the address checked above.
+			NetworkAccess.current().beforeConnect(pinned, address, port);
 			return client.send(builder.build(), (info) -> new BoundedBody(this.limits.maxResponseSize(),
 					info.headers().firstValueAsLong("content-length").orElse(-1)));
 		}

@@ -159,9 +159,11 @@ final class KeptWorkers implements AutoCloseable {
 		boolean any = false;
 		for (Slot slot : List.copyOf(this.workers.asMap().keySet())) {
 			if (slot.scope.id.equals(id)) {
-				SandboxWorker worker = this.workers.asMap().remove(slot);
+				SandboxWorker worker = this.workers.asMap().get(slot);
 				if (worker != null) {
+					// Before removing: the removal listener closes it.
 					any |= !worker.isClosed();
+					this.workers.asMap().remove(slot, worker);
 					worker.close();
 				}
 			}

@@ -120,6 +120,8 @@ class SecretRenderingLeakTests {
 				assertThat(String.join("\n", seen.texts)).as(statement).contains("[redacted]");
 			}
 			assertNotInHostOutput(output, false);
+			// The host log did get the guest's console output, redacted.
+			assertThat(output.getAll()).contains("dev.workerloader.guest").contains("[redacted]");
 		});
 	}
 
