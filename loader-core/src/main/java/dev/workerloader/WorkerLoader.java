@@ -47,8 +47,8 @@ public interface WorkerLoader {
 	 * <p>
 	 * A kept worker is shared by the client's callers: do not close it, use
 	 * {@link #evict(String)}. Calls to one worker are serialised. The kept set is bounded
-	 * (the least recently used and idle workers are closed); a caller holding a worker
-	 * that was closed meanwhile gets a {@link WorkerClosedException} and asks again.
+	 * (rarely used and idle workers are closed); a caller holding a worker that was
+	 * closed meanwhile gets a {@link WorkerClosedException} and asks again.
 	 * @param id the worker id
 	 * @param code supplies the code when no worker is kept under {@code id}
 	 * @return the kept worker

@@ -713,8 +713,8 @@ public class WorkerLoaderProperties {
 	public static class Kept {
 
 		/**
-		 * Most workers kept at once, over all clients; the least recently used one is
-		 * closed to keep one more.
+		 * Most workers kept at once, over all clients; a rarely used one is closed to
+		 * keep one more.
 		 */
 		private long maxWorkers = 1000;
 
