@@ -139,6 +139,27 @@ class SecretRenderingLeakTests {
 	}
 
 	@Test
+	void aBindingRepeatingTheSecretInItsExceptionIsLoggedRedacted(CapturedOutput output) {
+		this.contextRunner.withPropertyValues("worker-loader.policies.default.bindings=*").run((context) -> {
+			WorkerLoader loader = context.getBean(WorkerLoader.class);
+			try (Worker worker = loader.load(WorkerCode.builder()
+				.module("agent.js", "export default { run(p, env) { return env.lookup.find(env.TOKEN); } }")
+				.env("lookup", new Lookup(), LookupContract.class)
+				.build())) {
+				try {
+					worker.getEntrypoint().call("run");
+				}
+				catch (WorkerException ex) {
+					assertThat(ex.getMessage()).doesNotContain(SECRET).contains("details are in the host log");
+				}
+			}
+			assertThat(output.getAll()).contains("IllegalArgumentException", "no such key: [redacted]")
+				.contains("at dev.workerloader.hostile.SecretRenderingLeakTests$Lookup.find")
+				.doesNotContain(SECRET);
+		});
+	}
+
+	@Test
 	void theGuestCanStillUseTheSecret() {
 		this.contextRunner.run((context) -> {
 			WorkerLoader loader = context.getBean(WorkerLoader.class);
@@ -275,6 +296,22 @@ class SecretRenderingLeakTests {
 			for (LogEntry entry : ex.getLogs()) {
 				this.texts.add(entry.message());
 			}
+		}
+
+	}
+
+	public interface LookupContract {
+
+		String find(String key);
+
+	}
+
+	/** A binding whose exception repeats its argument, as many do. */
+	public static final class Lookup implements LookupContract {
+
+		@Override
+		public String find(String key) {
+			throw new RuntimeException("lookup failed", new IllegalArgumentException("no such key: " + key));
 		}
 
 	}
