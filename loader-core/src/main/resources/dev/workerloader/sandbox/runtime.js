@@ -268,9 +268,6 @@
 	const OwnWeakMap = WeakMap;
 	const weakMapGet = WeakMap.prototype.get;
 	const weakMapSet = WeakMap.prototype.set;
-	const getPrototypeOf = Object.getPrototypeOf;
-	const ownKeys = Reflect.ownKeys;
-	const getOwnDescriptor = Reflect.getOwnPropertyDescriptor;
 	const objectHasOwn = Object.prototype.hasOwnProperty;
 	const hasOwn = (object, key) => apply(objectHasOwn, object, [key]);
 	const bind = (fn) => apply(Function.prototype.bind, fn, [null]);
@@ -278,9 +275,9 @@
 	const symbolToStringTag = Symbol.toStringTag;
 	const quiet = freeze({ then: true, toJSON: true, constructor: true, valueOf: true, toString: true,
 		inspect: true, asymmetricMatch: true, $$typeof: true, nodeType: true });
-	// env records by Proxy target, and the real value behind each member wrapper.
+	// env records by Proxy target.
 	const envs = new OwnWeakMap();
-	const wrapped = new OwnWeakMap();
+	const OwnArray = Array;
 	const envToPrimitive = freeze(bind(() => '[object Env]'));
 	const memberToPrimitive = freeze(bind(() => '[object Object]'));
 	const arrayToPrimitive = freeze(bind(() => '[object Array]'));
@@ -292,7 +289,7 @@
 		get: bind((target, key) => {
 			const env = apply(weakMapGet, envs, [target]);
 			if (typeof key === 'string' && hasOwn(env.values, key)) {
-				return member(env, env.values[key]);
+				return env.values[key];
 			}
 			if (key === symbolToPrimitive) {
 				return envToPrimitive;
@@ -325,57 +322,25 @@
 		preventExtensions: refuse
 	});
 
-	// An object member of env (data the caller passed), read with env.NAME: it reads like
-	// the frozen object it wraps, but the engine prints it as an empty Proxy and coercing
-	// it to a string gives '[object Object]' (or '[object Array]'), never its values.
-	function member(env, value) {
+	// An object member of env (data the caller passed), read with env.NAME: a frozen copy
+	// whose properties are getters (bound functions), so that the engine prints
+	// "{k: accessor}" instead of the values when the guest mis-uses it, and coercing it
+	// to a string gives '[object Object]' (or '[object Array]'). Reading, Object.keys and
+	// JSON.stringify work as on the frozen data.
+	function hide(value) {
 		if (value === null || typeof value !== 'object') {
 			return value;
 		}
-		let proxy = apply(weakMapGet, env.members, [value]);
-		if (proxy === undefined) {
-			const target = isArray(value) ? [] : create(null);
-			apply(weakMapSet, wrapped, [target, { env, value }]);
-			proxy = new ProxyCtor(target, memberHandler);
-			apply(weakMapSet, env.members, [value, proxy]);
+		const array = isArray(value);
+		const copy = array ? new OwnArray(value.length) : {};
+		for (const key of keys(value)) {
+			const inner = hide(value[key]);
+			defineProperty(copy, key, { get: bind(() => inner), enumerable: true, configurable: false });
 		}
-		return proxy;
+		defineProperty(copy, symbolToPrimitive, { value: array ? arrayToPrimitive : memberToPrimitive });
+		return freeze(copy);
 	}
 
-	function real(target) {
-		return apply(weakMapGet, wrapped, [target]);
-	}
-
-	const memberHandler = freeze({
-		get: bind((target, key) => {
-			const { env, value } = real(target);
-			if (key === symbolToPrimitive) {
-				return isArray(value) ? arrayToPrimitive : memberToPrimitive;
-			}
-			return member(env, value[key]);
-		}),
-		has: bind((target, key) => key in real(target).value),
-		ownKeys: bind((target) => ownKeys(real(target).value)),
-		getOwnPropertyDescriptor: bind((target, key) => {
-			const { env, value } = real(target);
-			const descriptor = getOwnDescriptor(value, key);
-			if (descriptor === undefined) {
-				return undefined;
-			}
-			if (isArray(value) && key === 'length') {
-				// The target's own length is not configurable: report it as such.
-				return { value: value.length, writable: true, enumerable: false, configurable: false };
-			}
-			return { value: member(env, descriptor.value), writable: false, enumerable: descriptor.enumerable,
-				configurable: true };
-		}),
-		getPrototypeOf: bind((target) => getPrototypeOf(real(target).value)),
-		set: refuse,
-		defineProperty: refuse,
-		deleteProperty: refuse,
-		setPrototypeOf: refuse,
-		preventExtensions: refuse
-	});
 	// ---- end of issue 12 block -----------------------------------------------------------
 
 	return freeze({
@@ -445,7 +410,7 @@
 			const bindings = parse(bindingsJson);
 			const values = create(null);
 			for (const name of keys(data)) {
-				values[name] = deepFreeze(data[name]);
+				values[name] = hide(data[name]);
 			}
 			for (const name of keys(bindings)) {
 				const stub = {};
@@ -458,22 +423,11 @@
 			}
 			const granted = keys(values);
 			const target = create(null);
-			apply(weakMapSet, envs, [target, { values, granted, workerId, policy,
-				members: new OwnWeakMap() }]);
+			apply(weakMapSet, envs, [target, { values, granted, workerId, policy }]);
 			return new ProxyCtor(target, envHandler);
 		}
 	});
 
-
-	function deepFreeze(value) {
-		if (value !== null && typeof value === 'object') {
-			for (const key of keys(value)) {
-				deepFreeze(value[key]);
-			}
-			freeze(value);
-		}
-		return value;
-	}
 
 	// Host replies are tagged strings: 'R' + JSON for a value, 'E' + message for an error,
 	// or a Promise settling with such a string.

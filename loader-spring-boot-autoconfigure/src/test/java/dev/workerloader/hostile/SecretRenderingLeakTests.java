@@ -125,6 +125,44 @@ class SecretRenderingLeakTests {
 		});
 	}
 
+	/**
+	 * Object members of env (data the caller passed) mis-used without reading their
+	 * values: the engine prints accessors, never the data.
+	 */
+	@Test
+	void objectMembersOfEnvAreNeverRenderedEither() {
+		String marker = "caller-data-" + UUID.randomUUID();
+		this.contextRunner.run((context) -> {
+			WorkerLoader loader = context.getBean(WorkerLoader.class);
+			for (String statement : List.of("[...env.CFG]", "[1].forEach(env.CFG)", "env.CFG.list()",
+					"BigInt(env.CFG.list)", "Symbol.keyFor(env.CFG.list)", "new env.CFG.nested()",
+					"for (const x of env.CFG.nested) {}", "throw new Error(`${env.CFG} ${env.CFG.list}`)",
+					"throw new Error(String(env.CFG.nested))", "null.x(env.CFG)")) {
+				try (Worker worker = loader.load(WorkerCode.builder()
+					.module("agent.js", "export default { run(p, env) { " + statement + " } }")
+					.env("CFG", Map.of("k", marker, "list", List.of(marker, 2), "nested", Map.of("deep", marker)))
+					.build())) {
+					worker.getEntrypoint().call("run");
+				}
+				catch (WorkerException ex) {
+					assertThat(ex.getMessage()).as(statement).doesNotContain(marker);
+					assertThat(ex.getGuestStack()).as(statement).doesNotContain(marker);
+				}
+			}
+			try (Worker worker = loader
+				.load(WorkerCode.builder()
+					.module("agent.js", "export default { run(p, env) { return [JSON.stringify(env.CFG.nested),"
+							+ " Object.keys(env.CFG).sort(), Object.isFrozen(env.CFG), Array.isArray(env.CFG.list),"
+							+ " env.CFG.list.length, env.CFG.nested === env.CFG.nested]; } }")
+					.env("CFG", Map.of("k", marker, "list", List.of(marker, 2), "nested", Map.of("deep", marker)))
+					.build())) {
+				// Explicit reads still work like on the frozen data.
+				assertThat(worker.getEntrypoint().call("run")).isEqualTo(
+						List.of("{\"deep\":\"" + marker + "\"}", List.of("k", "list", "nested"), true, true, 2, true));
+			}
+		});
+	}
+
 	@Test
 	void redactionShowsWhereTheSecretWas() {
 		this.contextRunner.run((context) -> {
