@@ -144,7 +144,7 @@ final class KeptWorkers implements AutoCloseable {
 			this.evictions.incrementAndGet();
 		}
 		if (slot != null) {
-			this.latest.values().remove(slot);
+			this.latest.values().removeIf(slot::equals);
 		}
 		if (worker != null) {
 			worker.close();

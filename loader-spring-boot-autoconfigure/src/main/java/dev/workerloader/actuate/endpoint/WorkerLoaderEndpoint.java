@@ -66,7 +66,7 @@ public class WorkerLoaderEndpoint {
 	}
 
 	/**
-	 * Returns the workers kept under an id, one per policy and capability set.
+	 * Returns the workers kept under an id, one per client and code identity.
 	 * @param id the worker id
 	 * @return the kept workers, or {@code null} (404) if none
 	 */
