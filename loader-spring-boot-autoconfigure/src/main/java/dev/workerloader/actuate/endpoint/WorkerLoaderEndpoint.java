@@ -145,14 +145,16 @@ public class WorkerLoaderEndpoint {
 	 * @param vars the names of the vars
 	 * @param allowedHosts the hosts fetch may reach
 	 * @param outboundHandler the outbound handler bean, if any
+	 * @param secrets the names of the secrets (never their values)
 	 */
 	public record PolicyDescriptor(LimitsDescriptor limits, List<String> bindings, List<String> vars,
-			List<String> allowedHosts, @Nullable String outboundHandler) {
+			List<String> allowedHosts, @Nullable String outboundHandler, List<String> secrets) {
 
 		static PolicyDescriptor of(WorkerPolicy policy) {
 			return new PolicyDescriptor(LimitsDescriptor.of(policy.limits()),
 					List.copyOf(new TreeSet<>(policy.bindings())), List.copyOf(new TreeSet<>(policy.vars().keySet())),
-					policy.allowedHosts(), policy.outboundHandler());
+					policy.allowedHosts(), policy.outboundHandler(),
+					List.copyOf(new TreeSet<>(policy.secrets().keySet())));
 		}
 
 	}
@@ -186,7 +188,7 @@ public class WorkerLoaderEndpoint {
 	 * The workers kept under one id.
 	 *
 	 * @param id the id
-	 * @param workers one per policy and capability set
+	 * @param workers one per client and code identity
 	 */
 	public record KeptWorkersDescriptor(String id,
 			List<KeptWorkerDescriptor> workers) implements OperationResponseBody {
