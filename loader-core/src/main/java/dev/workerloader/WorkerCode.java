@@ -161,7 +161,9 @@ public final class WorkerCode {
 	/**
 	 * Returns the SHA-256 of the code: the main module name and every module's name, type
 	 * and content. Identical code has the same hash; env, policy and names do not count.
-	 * Computed once.
+	 * Every field is prefixed with its length and the module count comes first, so no two
+	 * different codes hash alike by moving text between fields (a module holding NUL
+	 * characters once hashed like two modules, issue 12). Computed once.
 	 * @return the lower-case hexadecimal SHA-256
 	 */
 	public String sha256() {
@@ -169,6 +171,7 @@ public final class WorkerCode {
 		if (hash == null) {
 			try {
 				java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+				digest.update(java.nio.ByteBuffer.allocate(Integer.BYTES).putInt(this.modules.size()).array());
 				update(digest, this.mainModule);
 				for (Module module : this.modules.values()) {
 					update(digest, module.name());
@@ -186,8 +189,9 @@ public final class WorkerCode {
 	}
 
 	private static void update(java.security.MessageDigest digest, String text) {
-		digest.update(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-		digest.update((byte) 0);
+		byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		digest.update(java.nio.ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
+		digest.update(bytes);
 	}
 
 	/**

@@ -34,23 +34,44 @@ public interface WorkerLoader {
 
 	/**
 	 * Returns the worker kept warm under {@code id}, loading it from {@code code} when
-	 * absent. A kept worker is keyed by its id <em>and</em> by its policy, its env names
-	 * and the SHA-256 of its code, so one id asked for with other capabilities never
-	 * returns another caller's sandbox. The supplier is not called when the same supplier
-	 * instance already loaded the worker kept under {@code id}; another supplier is
-	 * called once to learn which code and capabilities it asks for. The sandbox is loaded
-	 * only when no worker with that identity is kept. A kept worker is shared: do not
-	 * close it, use {@link #evict(String)}. Calls to one worker are serialised.
+	 * none is kept, as Cloudflare's {@code LOADER.get(id, callback)} does. The supplier
+	 * is called <em>only</em> when no worker is kept under {@code id}, so it may be lazy
+	 * (code loaded from a database, say).
+	 * <p>
+	 * Kept workers belong to one client: they are kept under the resolved client id (the
+	 * code's {@link WorkerCode.Builder#clientId(String) client id}, or the caller's
+	 * principal) as well as the id, so two clients never share a kept worker. Within a
+	 * client the id <em>is</em> the identity: the same id must always mean the same code
+	 * and capabilities. Use ids that say so, such as {@code tenant:agent:version}; a
+	 * caller who cannot guarantee it uses {@link #get(String, WorkerCode)}.
+	 * <p>
+	 * A kept worker is shared by the client's callers: do not close it, use
+	 * {@link #evict(String)}. Calls to one worker are serialised. The kept set is bounded
+	 * (rarely used and idle workers are closed); a caller holding a worker that was
+	 * closed meanwhile gets a {@link WorkerClosedException} and asks again.
 	 * @param id the worker id
-	 * @param code supplies the code when the worker has to be loaded or identified
+	 * @param code supplies the code when no worker is kept under {@code id}
 	 * @return the kept worker
 	 */
 	Worker get(String id, Supplier<WorkerCode> code);
 
 	/**
-	 * Closes and forgets the worker kept under {@code id}.
+	 * Returns the worker kept warm under {@code id} with exactly this code's identity,
+	 * loading it when none is kept: the eager form of {@link #get(String, Supplier)}, for
+	 * callers who cannot guarantee that one id always means the same code. The identity
+	 * is the code hash, the policy, the client id, the env values, the binding objects
+	 * and the outbound handler; one worker is kept per identity, and per client as in
+	 * {@link #get(String, Supplier)}.
 	 * @param id the worker id
-	 * @return whether a worker was kept under that id
+	 * @param code the code and capabilities of the worker
+	 * @return the kept worker
+	 */
+	Worker get(String id, WorkerCode code);
+
+	/**
+	 * Closes and forgets every worker kept under {@code id}, for every client.
+	 * @param id the worker id
+	 * @return whether an open worker was kept under that id
 	 */
 	boolean evict(String id);
 

@@ -104,7 +104,10 @@ public final class TypeScriptDeclarations {
 		context.declarations.values().forEach(out::append);
 		out.append("interface Env {\n");
 		envEntries.forEach((name, type) -> out.append("  ").append(name).append(": ").append(type).append(";\n"));
-		for (String var : new TreeSet<>(policy.vars().keySet())) {
+		java.util.Set<String> strings = new TreeSet<>(policy.vars().keySet());
+		// A secret reads like a var (issue 12); only its way out differs.
+		strings.addAll(policy.secrets().keySet());
+		for (String var : strings) {
 			out.append("  readonly ").append(var).append(": string;\n");
 		}
 		out.append("}\n");

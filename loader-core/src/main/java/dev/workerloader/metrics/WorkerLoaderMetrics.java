@@ -72,6 +72,11 @@ public class WorkerLoaderMetrics implements MeterBinder {
 	public static final String WORKERS_KEPT = "worker.loader.workers.kept";
 
 	/**
+	 * Kept workers closed because the kept set was full or they were idle too long.
+	 */
+	public static final String KEPT_EVICTIONS = "worker.loader.kept.evictions";
+
+	/**
 	 * Loads and calls refused by a per-client rate limit.
 	 */
 	public static final String RATE_LIMITED = "worker.loader.rate.limited";
@@ -134,6 +139,10 @@ public class WorkerLoaderMetrics implements MeterBinder {
 			.register(registry);
 		Gauge.builder(WORKERS_KEPT, loader, GraalWorkerLoader::keptWorkers)
 			.description("Workers kept warm by get(id)")
+			.baseUnit("workers")
+			.register(registry);
+		FunctionCounter.builder(KEPT_EVICTIONS, loader, GraalWorkerLoader::keptEvictions)
+			.description("Kept workers closed because the kept set was full or they were idle too long")
 			.baseUnit("workers")
 			.register(registry);
 	}

@@ -15,8 +15,9 @@ import org.jspecify.annotations.Nullable;
  *
  * @param name the policy name
  * @param bindings the binding names a worker may receive in {@code env}
- * @param vars read-only string values every worker of this policy gets as
- * {@code env.NAME}; may hold secrets, so they are never printed
+ * @param vars read-only configuration strings every worker of this policy gets as
+ * {@code env.NAME}: the engine never prints {@code env}, but a var the guest read is an
+ * ordinary string; use {@code secrets} for values that must never leave the sandbox
  * @param limits the limits
  * @param allowedHosts hosts {@code fetch()} may reach: exact names or
  * {@code *.example.com} patterns, optionally with scheme and port
@@ -25,20 +26,61 @@ import org.jspecify.annotations.Nullable;
  * @param outboundLimits the bounds on {@code fetch()}
  * @param rateLimit the token bucket each client's loads and calls take from, or
  * {@code null} for no rate limit
+ * @param secrets strings every worker of this policy can read as {@code env.NAME}, and
+ * that are redacted from every text leaving its sandbox: errors, logs, audit events, the
+ * host log and results (issue 12); at least {@value #MIN_SECRET_LENGTH} characters each
+ * @param revealSecretsInResults whether secrets may appear in the results of calls (they
+ * are still redacted from errors and logs)
  * @author Worker Loader team
  * @since 0.1.0
  */
 public record WorkerPolicy(String name, Set<String> bindings, Map<String, String> vars, WorkerLimits limits,
 		List<String> allowedHosts, @Nullable String outboundHandler, OutboundLimits outboundLimits,
-		@Nullable RateLimit rateLimit) {
+		@Nullable RateLimit rateLimit, Map<String, String> secrets, boolean revealSecretsInResults) {
+
+	/**
+	 * The shortest secret value: shorter ones are too likely to be ordinary text, which
+	 * redaction would then mangle.
+	 */
+	public static final int MIN_SECRET_LENGTH = 8;
 
 	public WorkerPolicy {
 		Objects.requireNonNull(name, "'name' must not be null");
 		bindings = Set.copyOf(bindings);
 		vars = Map.copyOf(vars);
+		secrets = Map.copyOf(secrets);
+		for (Map.Entry<String, String> secret : secrets.entrySet()) {
+			if (vars.containsKey(secret.getKey())) {
+				throw new IllegalArgumentException("Policy '" + name + "' defines '" + secret.getKey()
+						+ "' both as a var and as a secret; keep one of them.");
+			}
+			if (secret.getValue().length() < MIN_SECRET_LENGTH) {
+				throw new IllegalArgumentException("Secret '" + secret.getKey() + "' of policy '" + name + "' is "
+						+ secret.getValue().length() + " characters long; secrets must be at least " + MIN_SECRET_LENGTH
+						+ " so that redacting them does not mangle ordinary text. Use a var"
+						+ " for a value that is not secret.");
+			}
+		}
 		Objects.requireNonNull(limits, "'limits' must not be null");
 		allowedHosts = List.copyOf(allowedHosts);
 		Objects.requireNonNull(outboundLimits, "'outboundLimits' must not be null");
+	}
+
+	/**
+	 * Creates a policy without secrets.
+	 * @param name the policy name
+	 * @param bindings the binding names
+	 * @param vars the vars
+	 * @param limits the limits
+	 * @param allowedHosts the hosts {@code fetch()} may reach
+	 * @param outboundHandler the outbound handler bean name, if any
+	 * @param outboundLimits the bounds on {@code fetch()}
+	 * @param rateLimit the per-client rate limit, or {@code null}
+	 */
+	public WorkerPolicy(String name, Set<String> bindings, Map<String, String> vars, WorkerLimits limits,
+			List<String> allowedHosts, @Nullable String outboundHandler, OutboundLimits outboundLimits,
+			@Nullable RateLimit rateLimit) {
+		this(name, bindings, vars, limits, allowedHosts, outboundHandler, outboundLimits, rateLimit, Map.of(), false);
 	}
 
 	/**
@@ -75,7 +117,7 @@ public record WorkerPolicy(String name, Set<String> bindings, Map<String, String
 		Set<String> all = new TreeSet<>(this.bindings);
 		all.addAll(List.of(names));
 		return new WorkerPolicy(this.name, all, this.vars, this.limits, this.allowedHosts, this.outboundHandler,
-				this.outboundLimits, this.rateLimit);
+				this.outboundLimits, this.rateLimit, this.secrets, this.revealSecretsInResults);
 	}
 
 	/**
@@ -85,7 +127,7 @@ public record WorkerPolicy(String name, Set<String> bindings, Map<String, String
 	 */
 	public WorkerPolicy withVars(Map<String, String> vars) {
 		return new WorkerPolicy(this.name, this.bindings, vars, this.limits, this.allowedHosts, this.outboundHandler,
-				this.outboundLimits, this.rateLimit);
+				this.outboundLimits, this.rateLimit, this.secrets, this.revealSecretsInResults);
 	}
 
 	/**
@@ -95,7 +137,7 @@ public record WorkerPolicy(String name, Set<String> bindings, Map<String, String
 	 */
 	public WorkerPolicy withLimits(WorkerLimits limits) {
 		return new WorkerPolicy(this.name, this.bindings, this.vars, limits, this.allowedHosts, this.outboundHandler,
-				this.outboundLimits, this.rateLimit);
+				this.outboundLimits, this.rateLimit, this.secrets, this.revealSecretsInResults);
 	}
 
 	/**
@@ -108,7 +150,7 @@ public record WorkerPolicy(String name, Set<String> bindings, Map<String, String
 	 */
 	public WorkerPolicy withOutbound(List<String> allowedHosts, @Nullable String outboundHandler) {
 		return new WorkerPolicy(this.name, this.bindings, this.vars, this.limits, allowedHosts, outboundHandler,
-				this.outboundLimits, this.rateLimit);
+				this.outboundLimits, this.rateLimit, this.secrets, this.revealSecretsInResults);
 	}
 
 	/**
@@ -118,7 +160,7 @@ public record WorkerPolicy(String name, Set<String> bindings, Map<String, String
 	 */
 	public WorkerPolicy withOutboundLimits(OutboundLimits outboundLimits) {
 		return new WorkerPolicy(this.name, this.bindings, this.vars, this.limits, this.allowedHosts,
-				this.outboundHandler, outboundLimits, this.rateLimit);
+				this.outboundHandler, outboundLimits, this.rateLimit, this.secrets, this.revealSecretsInResults);
 	}
 
 	/**
@@ -128,16 +170,37 @@ public record WorkerPolicy(String name, Set<String> bindings, Map<String, String
 	 */
 	public WorkerPolicy withRateLimit(@Nullable RateLimit rateLimit) {
 		return new WorkerPolicy(this.name, this.bindings, this.vars, this.limits, this.allowedHosts,
-				this.outboundHandler, this.outboundLimits, rateLimit);
+				this.outboundHandler, this.outboundLimits, rateLimit, this.secrets, this.revealSecretsInResults);
+	}
+
+	/**
+	 * Returns a copy with the given secrets.
+	 * @param secrets the secrets, by name
+	 * @return the new policy
+	 */
+	public WorkerPolicy withSecrets(Map<String, String> secrets) {
+		return new WorkerPolicy(this.name, this.bindings, this.vars, this.limits, this.allowedHosts,
+				this.outboundHandler, this.outboundLimits, this.rateLimit, secrets, this.revealSecretsInResults);
+	}
+
+	/**
+	 * Returns a copy that lets secrets appear in the results of calls, or not.
+	 * @param reveal whether results may hold secrets
+	 * @return the new policy
+	 */
+	public WorkerPolicy withRevealSecretsInResults(boolean reveal) {
+		return new WorkerPolicy(this.name, this.bindings, this.vars, this.limits, this.allowedHosts,
+				this.outboundHandler, this.outboundLimits, this.rateLimit, this.secrets, reveal);
 	}
 
 	@Override
 	public String toString() {
-		// Var values may be secrets: print their names only.
+		// Var and secret values are never printed: their names only.
 		return "WorkerPolicy[name=" + this.name + ", bindings=" + new TreeSet<>(this.bindings) + ", vars="
 				+ new TreeSet<>(this.vars.keySet()) + ", limits=" + this.limits + ", allowedHosts=" + this.allowedHosts
 				+ ", outboundHandler=" + this.outboundHandler + ", outboundLimits=" + this.outboundLimits
-				+ ", rateLimit=" + this.rateLimit + "]";
+				+ ", rateLimit=" + this.rateLimit + ", secrets=" + new TreeSet<>(this.secrets.keySet())
+				+ ", revealSecretsInResults=" + this.revealSecretsInResults + "]";
 	}
 
 }

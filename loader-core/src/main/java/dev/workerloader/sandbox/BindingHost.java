@@ -249,12 +249,15 @@ final class BindingHost implements ProxyExecutable {
 		String reference = UUID.randomUUID().toString().substring(0, 8);
 		SandboxWorker owner = this.worker;
 		String workerId = (owner != null) ? owner.id() : "?";
+		// The guest may have passed a secret in, which the exception may repeat (issue
+		// 12).
+		Throwable logged = RedactedException.of(ex, (owner != null) ? owner.redactor() : Redactor.NONE);
 		if ((ex instanceof IllegalArgumentException || ex instanceof IllegalStateException)
 				&& ex.getMessage() != null) {
 			// A refusal the application meant for the guest (validation, a KV limit): no
 			// stack trace at WARN for what is an ordinary answer.
 			if (logger.isDebugEnabled()) {
-				logger.debug("Binding call " + label + " of worker '" + workerId + "' was refused", ex);
+				logger.debug("Binding call " + label + " of worker '" + workerId + "' was refused", logged);
 			}
 			String message = CLASS_NAME.matcher(ex.getMessage()).replaceAll("?");
 			if (message.length() > 300) {
@@ -262,7 +265,8 @@ final class BindingHost implements ProxyExecutable {
 			}
 			return label + " failed: " + message;
 		}
-		logger.warn("Binding call " + label + " of worker '" + workerId + "' failed (reference " + reference + ")", ex);
+		logger.warn("Binding call " + label + " of worker '" + workerId + "' failed (reference " + reference + ")",
+				logged);
 		return label + " failed on the host (reference " + reference + "; details are in the host log)";
 	}
 

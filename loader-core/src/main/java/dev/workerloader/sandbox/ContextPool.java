@@ -65,8 +65,7 @@ final class ContextPool implements AutoCloseable {
 		this.engine = engine;
 		this.min = min;
 		this.max = max;
-		this.filler = new Thread(this::fill, "worker-loader-pool");
-		this.filler.setDaemon(true);
+		this.filler = CleanThreads.newThread(this::fill, "worker-loader-pool", 0);
 		if (max > 0) {
 			this.filler.start();
 		}

@@ -72,8 +72,6 @@ final class FetchHost implements ProxyExecutable {
 	// ordinary text.
 	private static final int MIN_REDACTED_LENGTH = 8;
 
-	private static final String REDACTED = "[redacted]";
-
 	/** Headers a guest or handler may not set: the transport owns them. */
 	private static final Set<String> FORBIDDEN = Set.of("host", "connection", "content-length", "expect", "upgrade",
 			"transfer-encoding", "te", "trailer", "keep-alive", "proxy-authorization", "proxy-connection");
@@ -327,9 +325,12 @@ final class FetchHost implements ProxyExecutable {
 		}
 		InetAddress[] addresses;
 		try {
-			addresses = InetAddress.getAllByName(host);
+			addresses = NetworkAccess.current().resolve(host);
 		}
 		catch (UnknownHostException ex) {
+			addresses = new InetAddress[0];
+		}
+		if (addresses.length == 0) {
 			throw new RefusedException(
 					"fetch('" + display(shown) + "') failed: host '" + host + "' could not be resolved.");
 		}
@@ -385,6 +386,8 @@ final class FetchHost implements ProxyExecutable {
 		builder.header("Host", hostHeader(target));
 		HttpClient client = this.services.httpClient(target);
 		try {
+			// The last step before the connection, to exactly the address checked above.
+			NetworkAccess.current().beforeConnect(pinned, address, port);
 			return client.send(builder.build(), (info) -> new BoundedBody(this.limits.maxResponseSize(),
 					info.headers().firstValueAsLong("content-length").orElse(-1)));
 		}
@@ -431,23 +434,15 @@ final class FetchHost implements ProxyExecutable {
 		return injected;
 	}
 
-	private static String redact(String text, Set<String> injected) {
-		String result = text;
-		for (String value : injected) {
-			if (result.contains(value)) {
-				result = result.replace(value, REDACTED);
-			}
-		}
-		return result;
-	}
-
 	private Map<String, Object> reply(URI url, HttpResponse<byte[]> response, boolean redirected,
-			Set<String> injected) {
+			Set<String> injectedValues) {
+		// The same pipeline as the policy's secrets (issue 12).
+		Redactor injected = Redactor.of(injectedValues, MIN_REDACTED_LENGTH);
 		List<List<String>> headers = new ArrayList<>();
 		response.headers().map().forEach((name, values) -> {
 			if (!name.startsWith(":")) {
 				for (String value : values) {
-					headers.add(List.of(name.toLowerCase(Locale.ROOT), redact(value, injected)));
+					headers.add(List.of(name.toLowerCase(Locale.ROOT), injected.redact(value)));
 				}
 			}
 		});
@@ -457,7 +452,7 @@ final class FetchHost implements ProxyExecutable {
 		reply.put("url", url.toString());
 		reply.put("redirected", redirected);
 		reply.put("headers", headers);
-		reply.put("body", redact(new String(response.body(), charset), injected));
+		reply.put("body", injected.redact(new String(response.body(), charset)));
 		return reply;
 	}
 

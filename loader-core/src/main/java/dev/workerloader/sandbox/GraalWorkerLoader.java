@@ -101,9 +101,7 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 
 	private final HeapGuard heapGuard;
 
-	private final Map<String, Map<String, Kept>> kept = new ConcurrentHashMap<>();
-
-	private final Map<String, Object> keptLocks = new ConcurrentHashMap<>();
+	private final KeptWorkers kept;
 
 	private final Set<SandboxWorker> active = ConcurrentHashMap.newKeySet();
 
@@ -137,11 +135,10 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		// that
 		// startup is not blocked; the first load waits for it if it is not done yet.
 		this.engine = CompletableFuture.supplyAsync(GraalWorkerLoader::startEngine, (runnable) -> {
-			Thread thread = new Thread(runnable, "worker-loader-warmup");
-			thread.setDaemon(true);
-			thread.start();
+			CleanThreads.newThread(runnable, "worker-loader-warmup", 0).start();
 		});
 		this.pool = new ContextPool(this.engine, builder.poolMin, builder.poolMax);
+		this.kept = new KeptWorkers(builder.keptMaxWorkers, builder.keptIdleTimeout);
 		this.heapGuard = new HeapGuard(this.watchdog, builder.heapGuardThreshold);
 	}
 
@@ -174,58 +171,34 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 	public Worker get(String id, Supplier<WorkerCode> code) {
 		Objects.requireNonNull(id, "'id' must not be null");
 		Objects.requireNonNull(code, "'code' must not be null");
-		Map<String, Kept> byCapabilities = this.kept.get(id);
-		if (byCapabilities != null) {
-			for (Kept entry : byCapabilities.values()) {
-				if (entry.supplier == code && !entry.worker.isClosed()) {
-					return entry.worker;
-				}
-			}
-		}
-		synchronized (this.keptLocks.computeIfAbsent(id, (key) -> new Object())) {
-			WorkerCode workerCode = Objects.requireNonNull(code.get(),
-					"The code supplier of worker '" + id + "' returned null");
-			String key = capabilityKey(workerCode);
-			Map<String, Kept> entries = this.kept.computeIfAbsent(id, (k) -> new ConcurrentHashMap<>());
-			Kept existing = entries.get(key);
-			if (existing != null && !existing.worker.isClosed()) {
-				return existing.worker;
-			}
-			SandboxWorker worker = loadWorker(id, workerCode);
-			Kept entry = new Kept(worker, code);
-			worker.onClose(() -> entries.remove(key, entry));
-			entries.put(key, entry);
-			return worker;
-		}
+		// Resolved on the caller's thread, where the authenticated principal is known.
+		String clientId = this.clientIdResolver.get();
+		return this.kept.get(clientId, id, code, (workerCode) -> loadWorker(id, workerCode, clientId));
 	}
 
-	/**
-	 * The identity of a kept worker besides its id: the policy, the env names and the
-	 * code. One id asked for with other capabilities or other code gets its own sandbox.
-	 */
-	private String capabilityKey(WorkerCode code) {
-		return code.policy() + "|" + new TreeSet<>(code.env().keySet()) + "|" + codeHash(code);
+	@Override
+	public Worker get(String id, WorkerCode code) {
+		Objects.requireNonNull(id, "'id' must not be null");
+		Objects.requireNonNull(code, "'code' must not be null");
+		String clientId = (code.clientId() != null) ? code.clientId() : this.clientIdResolver.get();
+		return this.kept.get(clientId, id, code, (workerCode) -> loadWorker(id, workerCode, clientId));
 	}
 
 	@Override
 	public boolean evict(String id) {
 		Objects.requireNonNull(id, "'id' must not be null");
-		Map<String, Kept> entries = this.kept.remove(id);
-		if (entries == null || entries.isEmpty()) {
-			return false;
-		}
-		boolean any = false;
-		for (Kept entry : List.copyOf(entries.values())) {
-			any |= !entry.worker.isClosed();
-			entry.worker.close();
-		}
-		return any;
+		return this.kept.evict(id);
 	}
 
 	private SandboxWorker loadWorker(String id, WorkerCode code) {
-		long start = System.nanoTime();
 		// Resolved on the caller's thread, where the authenticated principal is known.
 		String clientId = (code.clientId() != null) ? code.clientId() : this.clientIdResolver.get();
+		return loadWorker(id, code, clientId);
+	}
+
+	private SandboxWorker loadWorker(String id, WorkerCode code, @Nullable String resolvedClientId) {
+		String clientId = (code.clientId() != null) ? code.clientId() : resolvedClientId;
+		long start = System.nanoTime();
 		try {
 			SandboxWorker worker = doLoad(id, code, clientId);
 			loaded(id, code, clientId, WorkerListener.SUCCESS, null, start);
@@ -283,6 +256,7 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		SandboxContext context = (limits.statements() > 0) ? engine().newContext(limits.statements())
 				: this.pool.acquire();
 		SandboxWorker worker = new SandboxWorker(this, id, policy, codeHash(code), context, this.threads.serial());
+		worker.redactor(Redactor.of(policy.secrets().values(), WorkerPolicy.MIN_SECRET_LENGTH));
 		bindingHost.attach(worker);
 		worker.clientId(clientId, code.clientId());
 		try {
@@ -317,11 +291,12 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		String prefix = QuotaProperties.POLICIES + policy.name();
 		for (Map.Entry<String, @Nullable Object> entry : code.env().entrySet()) {
 			String name = entry.getKey();
-			if (policy.vars().containsKey(name)) {
+			if (policy.vars().containsKey(name) || policy.secrets().containsKey(name)) {
+				String kind = policy.vars().containsKey(name) ? "var" : "secret";
 				throw new WorkerPolicyException(id, policy.name(),
-						"Worker '" + id + "' asks for env '" + name
-								+ "', which would shadow the var of the same name that policy '" + policy.name()
-								+ "' defines. Rename the env entry, or remove " + prefix + ".vars." + name + ".");
+						"Worker '" + id + "' asks for env '" + name + "', which would shadow the " + kind
+								+ " of the same name that policy '" + policy.name() + "' defines. Rename the env entry,"
+								+ " or remove " + prefix + "." + kind + "s." + name + ".");
 			}
 			if (entry.getValue() instanceof BindingRef ref) {
 				if (!policy.bindings().contains(name) && !policy.bindings().contains(WILDCARD)) {
@@ -336,6 +311,7 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 			}
 		}
 		data.putAll(policy.vars());
+		data.putAll(policy.secrets());
 	}
 
 	private ExposedBinding exposedBinding(String id, WorkerPolicy policy, BindingRef ref) {
@@ -397,7 +373,7 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		// Hashing a large module costs more than loading it from the cache: remember each
 		// module's key under the hash of the whole code, which is computed once per code.
 		String key = this.moduleKeys.get(code.sha256() + '/' + module.name(),
-				(k) -> sha256(name + "\u0000" + module.type() + "\u0000" + content));
+				(k) -> sha256(name.length() + ":" + name + "|" + module.type() + "|" + content));
 		return this.sources.get(key,
 				(k) -> Source.newBuilder("js", content, name)
 					.mimeType(ModuleFileSystem.MODULE_MIME_TYPE)
@@ -492,15 +468,21 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 	}
 
 	/**
-	 * Returns the number of workers kept by {@link #get(String, Supplier)}.
+	 * Returns the number of workers kept by {@link #get(String, Supplier)} and
+	 * {@link #get(String, WorkerCode)}, over all clients.
 	 * @return the kept worker count
 	 */
 	public int keptWorkers() {
-		int count = 0;
-		for (Map<String, Kept> entries : this.kept.values()) {
-			count += entries.size();
-		}
-		return count;
+		return this.kept.size();
+	}
+
+	/**
+	 * Returns the number of kept workers closed because the kept set was full or they
+	 * were idle too long.
+	 * @return the eviction count
+	 */
+	public long keptEvictions() {
+		return this.kept.evictions();
 	}
 
 	/**
@@ -508,28 +490,17 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 	 * @return the kept worker ids
 	 */
 	public Set<String> keptWorkerIds() {
-		Set<String> ids = new TreeSet<>();
-		this.kept.forEach((id, entries) -> {
-			if (!entries.isEmpty()) {
-				ids.add(id);
-			}
-		});
-		return ids;
+		return this.kept.ids();
 	}
 
 	/**
-	 * Returns the workers kept under {@code id}, one per policy and capability set.
+	 * Returns the workers kept under {@code id}: one per client and code identity.
 	 * @param id the worker id
 	 * @return the kept workers
 	 */
 	public List<KeptWorkerDescriptor> keptWorker(String id) {
-		Map<String, Kept> entries = this.kept.get(id);
-		if (entries == null) {
-			return List.of();
-		}
 		List<KeptWorkerDescriptor> result = new ArrayList<>();
-		for (Kept entry : entries.values()) {
-			SandboxWorker worker = entry.worker;
+		for (SandboxWorker worker : this.kept.workers(id)) {
 			result.add(new KeptWorkerDescriptor(worker.id(), worker.policy(), worker.codeHash(), worker.age(),
 					worker.invocationCount(), worker.lastOutcome()));
 		}
@@ -636,18 +607,15 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		this.active.remove(worker);
 	}
 
-	void logHostFailure(String workerId, Throwable ex) {
-		logger.warn("A host call of worker '" + workerId + "' failed", ex);
+	void logHostFailure(String workerId, Throwable ex, Redactor redactor) {
+		// The guest may have passed a secret to the binding, which may put it in its
+		// message: the host log gets the stack with redacted messages (issue 12).
+		logger.warn("A host call of worker '" + workerId + "' failed", RedactedException.of(ex, redactor));
 	}
 
 	@Override
 	public void close() {
-		for (Map<String, Kept> entries : this.kept.values()) {
-			for (Kept entry : List.copyOf(entries.values())) {
-				entry.worker.close();
-			}
-		}
-		this.kept.clear();
+		this.kept.close();
 		for (SandboxWorker worker : List.copyOf(this.active)) {
 			worker.close();
 		}
@@ -657,9 +625,6 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		this.pool.close();
 		this.hostServices.close();
 		this.engine.thenAccept(SandboxEngine::close);
-	}
-
-	private record Kept(SandboxWorker worker, Supplier<WorkerCode> supplier) {
 	}
 
 	/**
@@ -674,7 +639,8 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 	}
 
 	/**
-	 * A worker kept by {@link GraalWorkerLoader#get(String, Supplier)}.
+	 * A worker kept by {@link GraalWorkerLoader#get(String, Supplier)} or
+	 * {@link GraalWorkerLoader#get(String, WorkerCode)}.
 	 *
 	 * @param id the worker id
 	 * @param policy the policy name
@@ -769,6 +735,10 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 
 		private double heapGuardThreshold = 0.85;
 
+		private long keptMaxWorkers = 1000;
+
+		private Duration keptIdleTimeout = Duration.ofMinutes(30);
+
 		private Function<String, @Nullable OutboundHandler> outboundHandlers = (name) -> null;
 
 		private ClientRateLimiter rateLimiter = new ClientRateLimiter(ClientIdResolver.NONE);
@@ -795,6 +765,33 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		 */
 		public Builder rateLimiter(ClientRateLimiter rateLimiter) {
 			this.rateLimiter = Objects.requireNonNull(rateLimiter, "'rateLimiter' must not be null");
+			return this;
+		}
+
+		/**
+		 * Sets how many workers {@code get(id, ...)} keeps at most, over all clients; the
+		 * least recently used is closed when one more is kept.
+		 * @param maxWorkers the maximum
+		 * @return this builder
+		 */
+		public Builder keptMaxWorkers(long maxWorkers) {
+			if (maxWorkers < 1) {
+				throw new IllegalArgumentException("'keptMaxWorkers' must be at least 1, but was " + maxWorkers);
+			}
+			this.keptMaxWorkers = maxWorkers;
+			return this;
+		}
+
+		/**
+		 * Sets how long a kept worker may go without being asked for before it is closed.
+		 * @param idleTimeout the idle timeout
+		 * @return this builder
+		 */
+		public Builder keptIdleTimeout(Duration idleTimeout) {
+			if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+				throw new IllegalArgumentException("'keptIdleTimeout' must be positive, but was " + idleTimeout);
+			}
+			this.keptIdleTimeout = idleTimeout;
 			return this;
 		}
 

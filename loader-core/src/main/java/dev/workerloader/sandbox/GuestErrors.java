@@ -63,10 +63,11 @@ final class GuestErrors {
 	 * Translates an exception thrown while evaluating a worker's modules.
 	 * @param workerId the worker id
 	 * @param ex the exception
+	 * @param redactor the secrets removed from the message
 	 * @return the exception to throw
 	 */
-	static WorkerException loadFailure(String workerId, PolyglotException ex) {
-		String message = clip(String.valueOf(ex.getMessage()));
+	static WorkerException loadFailure(String workerId, PolyglotException ex, Redactor redactor) {
+		String message = clip(redactor.redact(String.valueOf(ex.getMessage())));
 		SourceSection location = ex.getSourceLocation();
 		String module = (location != null)
 				? ModuleFileSystem.moduleName(java.nio.file.Path.of(location.getSource().getName())) : null;

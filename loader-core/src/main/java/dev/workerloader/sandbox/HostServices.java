@@ -9,7 +9,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import javax.net.ssl.SNIHostName;
@@ -71,13 +70,8 @@ final class HostServices implements AutoCloseable {
 		this.handlerBeans = handlerBeans;
 		this.rateLimiter = rateLimiter;
 		this.codec = codec;
-		AtomicInteger counter = new AtomicInteger();
 		this.fetchExecutor = new ThreadPoolExecutor(fetchThreads, fetchThreads, 30, TimeUnit.SECONDS,
-				new LinkedBlockingQueue<>(1024), (runnable) -> {
-					Thread thread = new Thread(runnable, "worker-loader-fetch-" + counter.incrementAndGet());
-					thread.setDaemon(true);
-					return thread;
-				});
+				new LinkedBlockingQueue<>(1024), CleanThreads.factory("worker-loader-fetch", 0));
 		this.fetchExecutor.allowCoreThreadTimeOut(true);
 		this.plainClient = newClient(null);
 		checkHostHeaderAllowed();

@@ -19,6 +19,13 @@ final class LogSink implements ProxyExecutable {
 
 	private @Nullable Buffer current;
 
+	private Redactor redactor = Redactor.NONE;
+
+	/** Sets the secrets removed from every entry, before it is bounded or stored. */
+	void redactor(Redactor redactor) {
+		this.redactor = redactor;
+	}
+
 	void begin(long limitBytes) {
 		this.current = new Buffer(limitBytes);
 	}
@@ -33,7 +40,8 @@ final class LogSink implements ProxyExecutable {
 	public @Nullable Object execute(Value... arguments) {
 		Buffer buffer = this.current;
 		if (buffer != null && arguments.length == 2) {
-			buffer.add(arguments[0].asString(), arguments[1].asString());
+			// Redacted before the size limit cuts it: a cut must not leave half a secret.
+			buffer.add(arguments[0].asString(), this.redactor.redact(arguments[1].asString()));
 		}
 		return null;
 	}

@@ -7,7 +7,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The platform threads guest code runs on. Guest code never runs on a caller's thread,
@@ -21,12 +20,7 @@ final class SandboxThreads implements AutoCloseable {
 	private final ThreadPoolExecutor executor;
 
 	SandboxThreads(int threads, long stackSize) {
-		AtomicInteger counter = new AtomicInteger();
-		ThreadFactory factory = (runnable) -> {
-			Thread thread = new Thread(null, runnable, "worker-loader-sandbox-" + counter.incrementAndGet(), stackSize);
-			thread.setDaemon(true);
-			return thread;
-		};
+		ThreadFactory factory = CleanThreads.factory("worker-loader-sandbox", stackSize);
 		this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
 				factory);
 		this.executor.allowCoreThreadTimeOut(true);

@@ -89,6 +89,8 @@ final class SandboxWorker implements Worker {
 
 	private @Nullable String namedClientId;
 
+	private Redactor redactor = Redactor.NONE;
+
 	SandboxWorker(GraalWorkerLoader loader, String id, WorkerPolicy policy, String codeHash, SandboxContext sandbox,
 			Executor serial) {
 		this.loader = loader;
@@ -144,6 +146,19 @@ final class SandboxWorker implements Worker {
 
 	@Nullable String clientId() {
 		return this.clientId;
+	}
+
+	/**
+	 * Sets the secrets of the worker's policy, redacted from every text leaving the
+	 * sandbox (issue 12). Called once, before the worker starts.
+	 */
+	void redactor(Redactor redactor) {
+		this.redactor = redactor;
+		this.sandbox.logSink.redactor(redactor);
+	}
+
+	Redactor redactor() {
+		return this.redactor;
 	}
 
 	void onClose(Runnable onClose) {
@@ -354,18 +369,25 @@ final class SandboxWorker implements Worker {
 			}
 			awaitSettlement(settlement, method);
 			if (!settlement.ok) {
+				// Redacted before clipping: a clip must not leave half a secret.
+				String name = this.redactor.redact(settlement.errorName);
+				String message = GuestErrors.clip(this.redactor.redact(settlement.errorMessage));
+				String stack = GuestErrors.cleanStack(this.redactor.redact(settlement.errorStack));
 				if (this.accessDenied && WorkerAccessDeniedException.GUEST_ERROR_NAME.equals(settlement.errorName)) {
-					throw new WorkerAccessDeniedException(this.id, GuestErrors.clip(settlement.errorMessage),
-							GuestErrors.cleanStack(settlement.errorStack));
+					throw new WorkerAccessDeniedException(this.id, message, stack);
 				}
-				throw new WorkerException(this.id, settlement.errorName, GuestErrors.clip(settlement.errorMessage),
-						GuestErrors.cleanStack(settlement.errorStack));
+				throw new WorkerException(this.id, name, message, stack);
 			}
 			String json = settlement.json;
 			long outputBytes = (json != null) ? json.length() : 0;
 			if (outputBytes > limits.output()) {
 				kill(QuotaKind.OUTPUT, limits.output(), outputBytes);
 				throw quotaException(this.kill.get());
+			}
+			if (json != null && !this.policy.revealSecretsInResults()) {
+				// The JSON forms of a secret are replaced in the JSON text, which stays
+				// valid: REDACTED needs no escaping.
+				json = this.redactor.redact(json);
 			}
 			Object value = this.loader.codec().fromJson(json);
 			LogSink.Buffer logs = this.sandbox.logSink.end();
@@ -494,13 +516,13 @@ final class SandboxWorker implements Worker {
 			return closedException();
 		}
 		if (loading) {
-			return GuestErrors.loadFailure(this.id, ex);
+			return GuestErrors.loadFailure(this.id, ex, this.redactor);
 		}
 		if (ex.isHostException()) {
-			this.loader.logHostFailure(this.id, ex.asHostException());
+			this.loader.logHostFailure(this.id, ex.asHostException(), this.redactor);
 			return new WorkerException(this.id, "Error", "A host call failed", "");
 		}
-		String message = GuestErrors.clip(String.valueOf(ex.getMessage()));
+		String message = GuestErrors.clip(this.redactor.redact(String.valueOf(ex.getMessage())));
 		return new WorkerException(this.id, "InternalError", message, "");
 	}
 
@@ -572,7 +594,8 @@ final class SandboxWorker implements Worker {
 	private String exportNames() {
 		try {
 			Value ns = this.namespace;
-			return (ns != null) ? this.sandbox.runtime.invokeMember("exportNames", ns).asString() : "[]";
+			return (ns != null) ? this.redactor.redact(this.sandbox.runtime.invokeMember("exportNames", ns).asString())
+					: "[]";
 		}
 		catch (PolyglotException ex) {
 			return "(unknown)";

@@ -7,7 +7,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.workerloader.QuotaKind;
@@ -54,16 +53,10 @@ final class Watchdog implements AutoCloseable {
 			this.threads.setThreadAllocatedMemoryEnabled(true);
 		}
 		this.intervalNanos = interval.toNanos();
-		AtomicInteger reapers = new AtomicInteger();
 		// No queue: each kill starts closing at once even if an earlier close is stuck.
 		this.reaper = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 2, TimeUnit.SECONDS, new SynchronousQueue<>(),
-				(runnable) -> {
-					Thread reaperThread = new Thread(runnable, "worker-loader-reaper-" + reapers.incrementAndGet());
-					reaperThread.setDaemon(true);
-					return reaperThread;
-				});
-		this.thread = new Thread(this::run, "worker-loader-watchdog");
-		this.thread.setDaemon(true);
+				CleanThreads.factory("worker-loader-reaper", 0));
+		this.thread = CleanThreads.newThread(this::run, "worker-loader-watchdog", 0);
 		this.thread.setPriority(Thread.MAX_PRIORITY);
 		this.thread.start();
 	}

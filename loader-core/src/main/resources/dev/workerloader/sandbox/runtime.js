@@ -264,6 +264,85 @@
 	}
 	// ---- end of issue 6 block ------------------------------------------------------------
 
+	// ---- Issue 12: env and its object members are never rendered by the engine ----------
+	const OwnWeakMap = WeakMap;
+	const weakMapGet = WeakMap.prototype.get;
+	const weakMapSet = WeakMap.prototype.set;
+	const objectHasOwn = Object.prototype.hasOwnProperty;
+	const hasOwn = (object, key) => apply(objectHasOwn, object, [key]);
+	const bind = (fn) => apply(Function.prototype.bind, fn, [null]);
+	const symbolToPrimitive = Symbol.toPrimitive;
+	const symbolToStringTag = Symbol.toStringTag;
+	const quiet = freeze({ then: true, toJSON: true, constructor: true, valueOf: true, toString: true,
+		inspect: true, asymmetricMatch: true, $$typeof: true, nodeType: true });
+	// env records by Proxy target.
+	const envs = new OwnWeakMap();
+	const OwnArray = Array;
+	const envToPrimitive = freeze(bind(() => '[object Env]'));
+	const memberToPrimitive = freeze(bind(() => '[object Object]'));
+	const arrayToPrimitive = freeze(bind(() => '[object Array]'));
+	const refuse = bind(() => false);
+
+	// The traps are bound functions, which the engine prints as "function bound() { [native
+	// code] }": printing the Proxy shows neither the data nor this file's source.
+	const envHandler = freeze({
+		get: bind((target, key) => {
+			const env = apply(weakMapGet, envs, [target]);
+			if (typeof key === 'string' && hasOwn(env.values, key)) {
+				return env.values[key];
+			}
+			if (key === symbolToPrimitive) {
+				return envToPrimitive;
+			}
+			if (key === symbolToStringTag) {
+				return 'Env';
+			}
+			if (typeof key !== 'string' || quiet[key] === true) {
+				return undefined;
+			}
+			throw new TypeErrorCtor("env." + key + " is not granted to worker '" + env.workerId + "': policy '"
+				+ env.policy + "' grants " + (env.granted.length === 0 ? 'nothing'
+					: '[' + apply(arrayJoin, env.granted, [', ']) + ']'));
+		}),
+		has: bind((target, key) => typeof key === 'string' && hasOwn(apply(weakMapGet, envs, [target]).values, key)),
+		ownKeys: bind((target) => [...apply(weakMapGet, envs, [target]).granted]),
+		getOwnPropertyDescriptor: bind((target, key) => {
+			if (typeof key === 'string' && hasOwn(apply(weakMapGet, envs, [target]).values, key)) {
+				// Listed by Object.getOwnPropertyNames(env), but not enumerable and without
+				// its value: reading a value takes env.NAME.
+				return { value: undefined, writable: false, enumerable: false, configurable: true };
+			}
+			return undefined;
+		}),
+		getPrototypeOf: bind(() => null),
+		set: refuse,
+		defineProperty: refuse,
+		deleteProperty: refuse,
+		setPrototypeOf: refuse,
+		preventExtensions: refuse
+	});
+
+	// An object member of env (data the caller passed), read with env.NAME: a frozen copy
+	// whose properties are getters (bound functions), so that the engine prints
+	// "{k: accessor}" instead of the values when the guest mis-uses it, and coercing it
+	// to a string gives '[object Object]' (or '[object Array]'). Reading, Object.keys and
+	// JSON.stringify work as on the frozen data.
+	function hide(value) {
+		if (value === null || typeof value !== 'object') {
+			return value;
+		}
+		const array = isArray(value);
+		const copy = array ? new OwnArray(value.length) : {};
+		for (const key of keys(value)) {
+			const inner = hide(value[key]);
+			defineProperty(copy, key, { get: bind(() => inner), enumerable: true, configurable: false });
+		}
+		defineProperty(copy, symbolToPrimitive, { value: array ? arrayToPrimitive : memberToPrimitive });
+		return freeze(copy);
+	}
+
+	// ---- end of issue 12 block -----------------------------------------------------------
+
 	return freeze({
 		// Issue 6: installs fetch() and friends with the worker's FetchHost.
 		installFetch,
@@ -321,13 +400,17 @@
 			return [promise, resolve, reject];
 		},
 
-		// Builds the frozen env object: data entries (JSON) and binding stubs calling the host.
+		// Builds env: data entries (JSON) and binding stubs calling the host. Issue 12: env is
+		// a Proxy over an empty object, so the engine, which prints a Proxy's target in its
+		// own error messages ("... is not iterable", "... is not a function"), has nothing
+		// to print; its entries are not enumerable (JSON.stringify(env), Object.entries(env),
+		// {...env} and console.log(env) show no value), and only env.NAME reads one.
 		makeEnv(dataJson, bindingsJson, hostCall, workerId, policy) {
 			const data = parse(dataJson);
 			const bindings = parse(bindingsJson);
-			const env = create(null);
+			const values = create(null);
 			for (const name of keys(data)) {
-				env[name] = deepFreeze(data[name]);
+				values[name] = hide(data[name]);
 			}
 			for (const name of keys(bindings)) {
 				const stub = {};
@@ -336,37 +419,15 @@
 						return unwrap(hostCall(name, method, stringify(args)));
 					};
 				}
-				env[name] = freeze(stub);
+				values[name] = freeze(stub);
 			}
-			freeze(env);
-			const granted = keys(env);
-			const quiet = { then: true, toJSON: true, constructor: true, valueOf: true, toString: true,
-				inspect: true, asymmetricMatch: true, $$typeof: true, nodeType: true };
-			return new ProxyCtor(env, {
-				get(target, key) {
-					if (typeof key !== 'string' || key in target || quiet[key] === true) {
-						return target[key];
-					}
-					throw new TypeErrorCtor("env." + key + " is not granted to worker '" + workerId + "': policy '" + policy
-						+ "' grants " + (granted.length === 0 ? 'nothing' : '[' + apply(arrayJoin, granted, [', ']) + ']'));
-				},
-				set() { return false; },
-				defineProperty() { return false; },
-				deleteProperty() { return false; },
-				setPrototypeOf() { return false; }
-			});
+			const granted = keys(values);
+			const target = create(null);
+			apply(weakMapSet, envs, [target, { values, granted, workerId, policy }]);
+			return new ProxyCtor(target, envHandler);
 		}
 	});
 
-	function deepFreeze(value) {
-		if (value !== null && typeof value === 'object') {
-			for (const key of keys(value)) {
-				deepFreeze(value[key]);
-			}
-			freeze(value);
-		}
-		return value;
-	}
 
 	// Host replies are tagged strings: 'R' + JSON for a value, 'E' + message for an error,
 	// 'D' + message for a call the caller was denied,

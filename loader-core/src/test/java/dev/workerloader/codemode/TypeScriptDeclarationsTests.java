@@ -39,7 +39,8 @@ class TypeScriptDeclarationsTests {
 		ExposedBinding binding = ExposedBinding.of("TASKS", new TaskServiceImpl(), TaskService.class);
 		WorkerPolicy policy = WorkerPolicy.of("demo", WorkerLimits.DEFAULTS)
 			.withBindings("TASKS", "NOT_REGISTERED")
-			.withVars(Map.of("TEAM", "core"));
+			.withVars(Map.of("TEAM", "core"))
+			.withSecrets(Map.of("API_TOKEN", "secret-value-1"));
 		String dts = new TypeScriptDeclarations(provider(binding)).render(policy);
 		assertThat(dts).contains("interface TaskService {")
 			.contains("  find(status: Status, limit: number): Task[];")
@@ -47,12 +48,14 @@ class TypeScriptDeclarationsTests {
 			.contains("  counts(): Record<string, number>;")
 			.contains("type Status = 'OPEN' | 'DONE';")
 			.contains("interface Task { id: number; title: string; status: Status; due: string | null; }")
-			.contains("interface Env {\n  TASKS: TaskService;\n  readonly TEAM: string;\n}")
+			.contains(
+					"interface Env {\n  TASKS: TaskService;\n  readonly API_TOKEN: string;\n  readonly TEAM: string;\n}")
 			.contains("No network: fetch() rejects")
 			.contains("run(param: unknown, env: Env, ctx: { props: Record<string, unknown> }): Promise<unknown>;")
 			.doesNotContain("NOT_REGISTERED")
 			.doesNotContain("secretAdminMethod")
-			.doesNotContain("core");
+			.doesNotContain("core")
+			.doesNotContain("secret-value-1");
 	}
 
 	@Test

@@ -452,15 +452,14 @@ class WorkerLoaderTests {
 	}
 
 	@Test
-	void getWithOtherCapabilitiesNeverReturnsAnotherCallersSandbox() {
+	void eagerGetWithOtherCapabilitiesNeverReturnsAnotherCodesSandbox() {
 		try {
-			Worker withSecret = loader.get("shared",
-					() -> WorkerCode.builder()
-						.module("agent.js", "export default { run(p, env) { return Object.keys(env); } }")
-						.env("SECRET", "s3cr3t")
-						.build());
+			Worker withSecret = loader.get("shared", WorkerCode.builder()
+				.module("agent.js", "export default { run(p, env) { return Object.getOwnPropertyNames(env); } }")
+				.env("SECRET", "s3cr3t")
+				.build());
 			Worker without = loader.get("shared",
-					() -> WorkerCode.of("export default { run(p, env) { return Object.keys(env); } }"));
+					WorkerCode.of("export default { run(p, env) { return Object.getOwnPropertyNames(env); } }"));
 			assertThat(without).isNotSameAs(withSecret);
 			assertThat(without.getEntrypoint().call("run")).isEqualTo(List.of());
 			assertThat(withSecret.getEntrypoint().call("run")).isEqualTo(List.of("SECRET"));

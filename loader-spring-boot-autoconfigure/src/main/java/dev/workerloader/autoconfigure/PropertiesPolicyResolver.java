@@ -145,9 +145,36 @@ final class PropertiesPolicyResolver implements PolicyResolver, SmartInitializin
 				: (base != null) ? base.allowedHosts() : List.of();
 		String handler = (policy.getOutbound().getHandler() != null) ? policy.getOutbound().getHandler()
 				: (base != null) ? base.outboundHandler() : null;
+		Map<String, String> secrets = (policy.getSecrets() != null) ? policy.getSecrets()
+				: (base != null) ? base.secrets() : Map.of();
+		boolean reveal = (policy.getRevealSecretsInResults() != null) ? policy.getRevealSecretsInResults()
+				: (base != null) && base.revealSecretsInResults();
+		checkSecrets(name, vars, secrets);
+		if (reveal) {
+			logger.warn("Policy '" + name + "' reveals secrets in results (" + key(name, "reveal-secrets-in-results")
+					+ "=true): callers see every secret its workers return.");
+		}
 		return new WorkerPolicy(name, bindings, vars, effective, hosts, handler,
 				EgressPolicies.outboundLimits(name, policy.getOutbound(), base),
-				EgressPolicies.rateLimit(name, policy.getRateLimit(), base));
+				EgressPolicies.rateLimit(name, policy.getRateLimit(), base), secrets, reveal);
+	}
+
+	private static void checkSecrets(String policy, Map<String, String> vars, Map<String, String> secrets) {
+		for (Map.Entry<String, String> secret : secrets.entrySet()) {
+			if (vars.containsKey(secret.getKey())) {
+				throw new InvalidConfigurationPropertyValueException(key(policy, "secrets." + secret.getKey()),
+						"[secret]",
+						"'" + secret.getKey() + "' is also defined in " + key(policy, "vars") + "; keep one of them.");
+			}
+			if (secret.getValue().length() < WorkerPolicy.MIN_SECRET_LENGTH) {
+				// The value is not shown: it is a secret, however short.
+				throw new InvalidConfigurationPropertyValueException(key(policy, "secrets." + secret.getKey()),
+						"[secret]",
+						"A secret must be at least " + WorkerPolicy.MIN_SECRET_LENGTH
+								+ " characters long, so that redacting it does not mangle ordinary text. Use "
+								+ key(policy, "vars") + " for a value that is not secret.");
+			}
+		}
 	}
 
 	private static void checkLimits(String policy, Limits limits) {
@@ -175,26 +202,31 @@ final class PropertiesPolicyResolver implements PolicyResolver, SmartInitializin
 	}
 
 	private static void validate(WorkerPolicy policy, ListableBeanFactory beanFactory) {
-		for (String name : policy.vars().keySet()) {
-			// The value may be a secret: the exception carries the var's name only.
-			if (!IDENTIFIER.matcher(name).matches()) {
-				throw new InvalidConfigurationPropertyValueException(key(policy.name(), "vars"), name,
-						"Var name '" + name + "' is not a JavaScript identifier; workers read it as env.NAME, so use"
-								+ " letters, digits, '_' and '$' such as 'API_URL'.");
-			}
-			if (policy.bindings().contains(name)) {
-				throw new InvalidConfigurationPropertyValueException(key(policy.name(), "vars"), name,
-						"Var '" + name + "' has the name of a binding the policy lists, so env." + name
-								+ " would be ambiguous. Rename the var, or remove the binding from "
-								+ key(policy.name(), "bindings") + ".");
-			}
-		}
+		validateNames(policy, "vars", "Var", policy.vars().keySet());
+		validateNames(policy, "secrets", "Secret", policy.secrets().keySet());
 		String handler = policy.outboundHandler();
 		if (handler != null && !beanFactory.containsBean(handler)) {
 			throw new InvalidConfigurationPropertyValueException(key(policy.name(), "outbound.handler"), handler,
 					"No bean named '" + handler + "' is defined; name an OutboundHandler bean.");
 		}
 		EgressPolicies.validate(policy, beanFactory);
+	}
+
+	private static void validateNames(WorkerPolicy policy, String group, String kind, Set<String> names) {
+		for (String name : names) {
+			// The value may be a secret: the exception carries the var's name only.
+			if (!IDENTIFIER.matcher(name).matches()) {
+				throw new InvalidConfigurationPropertyValueException(key(policy.name(), group), name,
+						kind + " name '" + name + "' is not a JavaScript identifier; workers read it as env.NAME, so"
+								+ " use letters, digits, '_' and '$' such as 'API_URL'.");
+			}
+			if (policy.bindings().contains(name)) {
+				throw new InvalidConfigurationPropertyValueException(key(policy.name(), group), name,
+						kind + " '" + name + "' has the name of a binding the policy lists, so env." + name
+								+ " would be ambiguous. Rename the " + kind.toLowerCase(java.util.Locale.ROOT)
+								+ ", or remove the binding from " + key(policy.name(), "bindings") + ".");
+			}
+		}
 	}
 
 	private void warnAboutWideningSettings() {

@@ -123,6 +123,12 @@ public final class WorkerLoaderAutoConfiguration {
 		long cacheSize = properties.getCache().getMaxSize();
 		require(cacheSize >= 0, prefix + ".cache.max-size", cacheSize, "The cache size must not be negative.");
 		builder.sourceCacheSize(cacheSize);
+		WorkerLoaderProperties.Kept kept = properties.getKept();
+		require(kept.getMaxWorkers() >= 1, prefix + ".kept.max-workers", kept.getMaxWorkers(),
+				"At least one worker must be kept for get(id, ...) to work.");
+		require(!kept.getIdleTimeout().isNegative() && !kept.getIdleTimeout().isZero(), prefix + ".kept.idle-timeout",
+				kept.getIdleTimeout(), "The idle timeout of kept workers must be positive.");
+		builder.keptMaxWorkers(kept.getMaxWorkers()).keptIdleTimeout(kept.getIdleTimeout());
 	}
 
 	/**

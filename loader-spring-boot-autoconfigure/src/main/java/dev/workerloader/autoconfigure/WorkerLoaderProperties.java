@@ -49,6 +49,8 @@ public class WorkerLoaderProperties {
 
 	private final Cache cache = new Cache();
 
+	private final Kept kept = new Kept();
+
 	private final Audit audit = new Audit();
 
 	private final Kv kv = new Kv();
@@ -81,6 +83,10 @@ public class WorkerLoaderProperties {
 
 	public Audit getAudit() {
 		return this.audit;
+	}
+
+	public Kept getKept() {
+		return this.kept;
 	}
 
 	public Cache getCache() {
@@ -116,11 +122,26 @@ public class WorkerLoaderProperties {
 		private @Nullable List<String> bindings;
 
 		/**
-		 * Read-only string values every worker of this policy gets as env.NAME, by name.
-		 * Values may use ${...} placeholders to take secrets from the environment; they
-		 * are never logged or shown in errors.
+		 * Read-only configuration strings every worker of this policy gets as env.NAME,
+		 * by name. The engine never prints env, but a var the guest read is an ordinary
+		 * string it can put in errors, logs and results: use secrets for credentials.
 		 */
 		private @Nullable Map<String, String> vars;
+
+		/**
+		 * Secret strings every worker of this policy can read as env.NAME, by name, at
+		 * least 8 characters each. They are redacted from every text leaving the sandbox:
+		 * errors, logs, audit events, the host log and results. Values may use ${...}
+		 * placeholders to take them from the environment.
+		 */
+		private @Nullable Map<String, String> secrets;
+
+		/**
+		 * Whether secrets may appear in the results of calls; they are still redacted
+		 * from errors and logs. Enable with care: the caller then sees every secret the
+		 * guest returns.
+		 */
+		private @Nullable Boolean revealSecretsInResults;
 
 		private final Limits limits = new Limits();
 
@@ -150,6 +171,22 @@ public class WorkerLoaderProperties {
 
 		public void setVars(@Nullable Map<String, String> vars) {
 			this.vars = vars;
+		}
+
+		public @Nullable Map<String, String> getSecrets() {
+			return this.secrets;
+		}
+
+		public void setSecrets(@Nullable Map<String, String> secrets) {
+			this.secrets = secrets;
+		}
+
+		public @Nullable Boolean getRevealSecretsInResults() {
+			return this.revealSecretsInResults;
+		}
+
+		public void setRevealSecretsInResults(@Nullable Boolean revealSecretsInResults) {
+			this.revealSecretsInResults = revealSecretsInResults;
 		}
 
 		public Limits getLimits() {
@@ -753,6 +790,40 @@ public class WorkerLoaderProperties {
 
 		public void setMaxSize(long maxSize) {
 			this.maxSize = maxSize;
+		}
+
+	}
+
+	/**
+	 * Workers kept warm by get(id, ...), per client.
+	 */
+	public static class Kept {
+
+		/**
+		 * Most workers kept at once, over all clients; a rarely used one is closed to
+		 * keep one more.
+		 */
+		private long maxWorkers = 1000;
+
+		/**
+		 * How long a kept worker may go without being asked for before it is closed.
+		 */
+		private Duration idleTimeout = Duration.ofMinutes(30);
+
+		public long getMaxWorkers() {
+			return this.maxWorkers;
+		}
+
+		public void setMaxWorkers(long maxWorkers) {
+			this.maxWorkers = maxWorkers;
+		}
+
+		public Duration getIdleTimeout() {
+			return this.idleTimeout;
+		}
+
+		public void setIdleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
 		}
 
 	}

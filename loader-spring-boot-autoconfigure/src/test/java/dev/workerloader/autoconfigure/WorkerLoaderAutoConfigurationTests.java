@@ -277,6 +277,11 @@ class WorkerLoaderAutoConfigurationTests {
 				}
 
 				@Override
+				public Worker get(String id, WorkerCode code) {
+					throw new UnsupportedOperationException();
+				}
+
+				@Override
 				public boolean evict(String id) {
 					return false;
 				}

@@ -125,20 +125,20 @@ class CrossTaskLeakTests {
 	@Test
 	void oneIdAskedForWithOtherBindingsGetsAnotherSandbox() {
 		String source = "export default { run(p, env) { globalThis.mark = globalThis.mark || p;"
-				+ " return [globalThis.mark, Object.keys(env).sort().join(',')]; } }";
+				+ " return [globalThis.mark, Object.getOwnPropertyNames(env).sort().join(',')]; } }";
 		WorkerCode withBinding = WorkerCode.builder()
 			.module("agent.js", source)
 			.env("api", new HostReachTests.Api(), HostReachTests.ApiContract.class)
 			.build();
 		WorkerCode withoutBinding = WorkerCode.builder().module("agent.js", source).env("PLAIN", "data").build();
-		Worker privileged = loader.get("leak-shared-id", () -> withBinding);
-		Worker plain = loader.get("leak-shared-id", () -> withoutBinding);
+		Worker privileged = loader.get("leak-shared-id", withBinding);
+		Worker plain = loader.get("leak-shared-id", withoutBinding);
 		assertThat(plain).isNotSameAs(privileged);
 		assertThat(privileged.getEntrypoint().call("run", "privileged"))
 			.isEqualTo(List.of("privileged", "API_KEY,api"));
 		assertThat(plain.getEntrypoint().call("run", "plain")).isEqualTo(List.of("plain", "API_KEY,PLAIN"));
 		assertThatExceptionOfType(WorkerException.class)
-			.isThrownBy(() -> loader.get("leak-shared-id", () -> withoutBinding).getEntrypoint().call("run2"));
+			.isThrownBy(() -> loader.get("leak-shared-id", withoutBinding).getEntrypoint().call("run2"));
 		assertThat(loader.keptWorker("leak-shared-id")).hasSize(2);
 		loader.evict("leak-shared-id");
 	}

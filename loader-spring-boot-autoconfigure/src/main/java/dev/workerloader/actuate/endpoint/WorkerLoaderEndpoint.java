@@ -59,14 +59,14 @@ public class WorkerLoaderEndpoint {
 		return new WorkerLoaderDescriptor(this.loader.runtime(), this.loader.isReady(), this.loader.pool(),
 				new QuotaKillsDescriptor(total, kills), this.loader.sourceCache(),
 				new WorkersDescriptor(this.loader.activeWorkers(), this.loader.keptWorkers(), this.loader.loadCount(),
-						List.copyOf(this.loader.keptWorkerIds())),
+						List.copyOf(this.loader.keptWorkerIds()), this.loader.keptEvictions()),
 				new RateLimitedDescriptor(this.loader.rateLimiter().refusals(),
 						this.loader.rateLimiter().refusalsByPolicy()),
 				policies);
 	}
 
 	/**
-	 * Returns the workers kept under an id, one per policy and capability set.
+	 * Returns the workers kept under an id, one per client and code identity.
 	 * @param id the worker id
 	 * @return the kept workers, or {@code null} (404) if none
 	 */
@@ -130,8 +130,10 @@ public class WorkerLoaderEndpoint {
 	 * @param kept workers kept by {@code get(id)}
 	 * @param loaded workers loaded since start
 	 * @param keptIds ids of the kept workers
+	 * @param keptEvictions kept workers closed because the kept set was full or they were
+	 * idle too long
 	 */
-	public record WorkersDescriptor(int active, int kept, long loaded, List<String> keptIds) {
+	public record WorkersDescriptor(int active, int kept, long loaded, List<String> keptIds, long keptEvictions) {
 	}
 
 	/**
@@ -143,14 +145,16 @@ public class WorkerLoaderEndpoint {
 	 * @param vars the names of the vars
 	 * @param allowedHosts the hosts fetch may reach
 	 * @param outboundHandler the outbound handler bean, if any
+	 * @param secrets the names of the secrets (never their values)
 	 */
 	public record PolicyDescriptor(LimitsDescriptor limits, List<String> bindings, List<String> vars,
-			List<String> allowedHosts, @Nullable String outboundHandler) {
+			List<String> allowedHosts, @Nullable String outboundHandler, List<String> secrets) {
 
 		static PolicyDescriptor of(WorkerPolicy policy) {
 			return new PolicyDescriptor(LimitsDescriptor.of(policy.limits()),
 					List.copyOf(new TreeSet<>(policy.bindings())), List.copyOf(new TreeSet<>(policy.vars().keySet())),
-					policy.allowedHosts(), policy.outboundHandler());
+					policy.allowedHosts(), policy.outboundHandler(),
+					List.copyOf(new TreeSet<>(policy.secrets().keySet())));
 		}
 
 	}
@@ -184,7 +188,7 @@ public class WorkerLoaderEndpoint {
 	 * The workers kept under one id.
 	 *
 	 * @param id the id
-	 * @param workers one per policy and capability set
+	 * @param workers one per client and code identity
 	 */
 	public record KeptWorkersDescriptor(String id,
 			List<KeptWorkerDescriptor> workers) implements OperationResponseBody {

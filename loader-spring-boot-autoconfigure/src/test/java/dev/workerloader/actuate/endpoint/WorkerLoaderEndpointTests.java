@@ -32,7 +32,8 @@ class WorkerLoaderEndpointTests {
 	void start() {
 		WorkerPolicy policy = WorkerPolicy.of("default", WorkerLimits.DEFAULTS.withCpuTime(Duration.ofMillis(200)))
 			.withBindings("CHAT_ROOM")
-			.withVars(Map.of("API_TOKEN", "never-shown"));
+			.withVars(Map.of("API_TOKEN", "never-shown"))
+			.withSecrets(Map.of("DB_PASSWORD", "secret-never-shown"));
 		this.loader = GraalWorkerLoader.builder().policies(PolicyResolver.of(policy)).build();
 		this.endpoint = new WorkerLoaderEndpoint(this.loader);
 		this.loader.awaitReady(Duration.ofMinutes(1));
@@ -65,8 +66,10 @@ class WorkerLoaderEndpointTests {
 		assertThat(descriptor.policies()).containsOnlyKeys("default");
 		assertThat(descriptor.policies().get("default").bindings()).containsExactly("CHAT_ROOM");
 		assertThat(descriptor.policies().get("default").vars()).containsExactly("API_TOKEN");
+		assertThat(descriptor.policies().get("default").secrets()).containsExactly("DB_PASSWORD");
+		assertThat(descriptor.workers().keptEvictions()).isZero();
 		assertThat(descriptor.policies().get("default").limits().cpuTime()).isEqualTo(Duration.ofMillis(200));
-		assertThat(descriptor.toString()).doesNotContain("never-shown");
+		assertThat(descriptor.toString()).doesNotContain("never-shown").doesNotContain("secret-never-shown");
 	}
 
 	@Test
