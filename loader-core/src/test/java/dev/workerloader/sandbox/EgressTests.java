@@ -189,7 +189,7 @@ class EgressTests {
 			http://169.254.1.1/                         | a link-local address
 			http://[fe80::1]/                           | a link-local address
 			http://[fd12:3456::1]/                      | a private (unique-local) address
-			http://100.100.100.200/                     | a carrier-grade NAT address
+			http://100.100.100.200/                     | a cloud metadata address
 			http://0.0.0.0:9/                           | an unspecified address
 			""")
 	void internalAddressesAreRefusedEvenWhenEveryHostIsAllowed(String url, String reason) {
