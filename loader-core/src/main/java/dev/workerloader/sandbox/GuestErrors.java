@@ -26,6 +26,10 @@ final class GuestErrors {
 
 	private static final int MAX_MESSAGE = 2000;
 
+	private static final int MAX_NAME = 64;
+
+	private static final int MAX_STACK_LINE = 300;
+
 	private GuestErrors() {
 	}
 
@@ -49,9 +53,20 @@ final class GuestErrors {
 				result.append("at ...\n");
 				break;
 			}
-			result.append(APP_PATH.matcher(trimmed).replaceAll("")).append('\n');
+			String frame = APP_PATH.matcher(trimmed).replaceAll("");
+			result.append((frame.length() > MAX_STACK_LINE) ? frame.substring(0, MAX_STACK_LINE) + "..." : frame)
+				.append('\n');
 		}
 		return result.toString().stripTrailing();
+	}
+
+	/**
+	 * Clips a guest error name like a message, shorter (issue 13).
+	 * @param name the name the guest gave its error
+	 * @return the name, at most 64 characters and an ellipsis
+	 */
+	static String clipName(String name) {
+		return (name.length() > MAX_NAME) ? name.substring(0, MAX_NAME) + "..." : name;
 	}
 
 	static String clip(String message) {

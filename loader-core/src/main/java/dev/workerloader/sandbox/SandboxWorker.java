@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,7 +55,7 @@ final class SandboxWorker implements Worker {
 
 	private final SandboxContext sandbox;
 
-	private final Executor serial;
+	private final SandboxThreads.SerialExecutor serial;
 
 	private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
 
@@ -75,6 +74,15 @@ final class SandboxWorker implements Worker {
 	/** The sandbox thread running one of this worker's tasks, if any (issue 8). */
 	private volatile @Nullable Thread runner;
 
+	/**
+	 * What the running task owes its caller, answered early if its thread is abandoned
+	 * (issue 13).
+	 */
+	private volatile @Nullable CompletableFuture<?> answer;
+
+	/** The listener scope of the running invocation, finished exactly once. */
+	private volatile @Nullable Finish finish;
+
 	private @Nullable Value namespace;
 
 	private @Nullable Value env;
@@ -86,7 +94,7 @@ final class SandboxWorker implements Worker {
 	private @Nullable String namedClientId;
 
 	SandboxWorker(GraalWorkerLoader loader, String id, WorkerPolicy policy, String codeHash, SandboxContext sandbox,
-			Executor serial) {
+			SandboxThreads.SerialExecutor serial) {
 		this.loader = loader;
 		this.id = id;
 		this.policy = policy;
@@ -253,7 +261,14 @@ final class SandboxWorker implements Worker {
 				// a binding that restored the flag must not fail the next task on this
 				// thread.
 				Thread.interrupted();
+				if (this.closed) {
+					// Queued behind a task whose thread was abandoned: never touch the
+					// context from a second thread.
+					result.completeExceptionally(closedException());
+					return;
+				}
 				this.runner = Thread.currentThread();
+				this.answer = result;
 				try {
 					result.complete(task.get());
 				}
@@ -261,6 +276,7 @@ final class SandboxWorker implements Worker {
 					result.completeExceptionally(ex);
 				}
 				finally {
+					this.answer = null;
 					this.runner = null;
 				}
 			});
@@ -276,21 +292,50 @@ final class SandboxWorker implements Worker {
 		WorkerListener listener = this.loader.listener();
 		WorkerListener.InvocationScope scope = listener.invocationStarted(new WorkerListener.InvocationStart(this.id,
 				this.policy.name(), this.clientId, this.codeHash, exportName, method));
-		long start = System.nanoTime();
+		Finish once = new Finish(scope, System.nanoTime());
+		this.finish = once;
 		try {
 			Invocation invocation = runInvocation(exportName, method, paramJson, propsJson);
-			guestLogs(listener, invocation.logs());
-			scope.finished(new WorkerListener.InvocationEnd(WorkerListener.SUCCESS, null, null, invocation.cpuTime(),
-					invocation.wallTime(), invocation.allocatedBytes()));
+			if (once.claim()) {
+				guestLogs(listener, invocation.logs());
+				scope.finished(new WorkerListener.InvocationEnd(WorkerListener.SUCCESS, null, null,
+						invocation.cpuTime(), invocation.wallTime(), invocation.allocatedBytes()));
+			}
 			return invocation;
 		}
 		catch (WorkerException ex) {
-			guestLogs(listener, ex.getLogs());
-			QuotaKind quota = (ex instanceof WorkerQuotaExceededException exceeded) ? exceeded.kind() : null;
-			scope.finished(new WorkerListener.InvocationEnd(WorkerListener.outcomeOf(ex), quota, ex.getName(),
-					Duration.ZERO, Duration.ofNanos(System.nanoTime() - start), 0));
+			if (once.claim()) {
+				guestLogs(listener, ex.getLogs());
+				once.failed(ex);
+			}
 			throw ex;
 		}
+		finally {
+			this.finish = null;
+		}
+	}
+
+	/**
+	 * Gives up on the sandbox thread of a killed invocation that did not stop within the
+	 * grace (issue 13): answers its caller now with the quota exceeded, finishes its
+	 * observation and audit, and lets the loader replace the thread. Called on the
+	 * watchdog thread; never blocks.
+	 * @param thread the stuck thread
+	 * @param sinceKill nanoseconds since the kill
+	 */
+	void abandon(Thread thread, long sinceKill) {
+		WorkerQuotaExceededException ex = quotaException(this.kill.get());
+		this.loader.threadAbandoned(this, thread, ex.kind(), sinceKill);
+		Finish once = this.finish;
+		if (once != null && once.claim()) {
+			once.failed(ex);
+		}
+		CompletableFuture<?> owed = this.answer;
+		if (owed != null) {
+			owed.completeExceptionally(ex);
+		}
+		this.serial.abandonActive();
+		close();
 	}
 
 	private void guestLogs(WorkerListener listener, List<LogEntry> logs) {
@@ -310,7 +355,8 @@ final class SandboxWorker implements Worker {
 		Watchdog.Watch watch = this.loader.watchdog().start(this, limits);
 		try {
 			String status = this.sandbox.runtime
-				.invokeMember("invoke", this.namespace, exportName, method, paramJson, this.env, propsJson, settlement)
+				.invokeMember("invoke", this.namespace, exportName, method, paramJson, this.env, propsJson, settlement,
+						limits.output())
 				.asString();
 			if ("no-export".equals(status)) {
 				throw new WorkerLoadException(this.id, "Worker '" + this.id + "' has no export '" + exportName
@@ -323,9 +369,16 @@ final class SandboxWorker implements Worker {
 								+ "(param, env, ctx) { ... } }.");
 			}
 			awaitSettlement(settlement, method);
+			if (settlement.outputExceeded) {
+				// The serialiser stopped at the quota: the full size is not known, only
+				// that
+				// it is over (issue 13).
+				kill(QuotaKind.OUTPUT, limits.output(), limits.output() + 1);
+				throw quotaException(this.kill.get());
+			}
 			if (!settlement.ok) {
-				throw new WorkerException(this.id, settlement.errorName, GuestErrors.clip(settlement.errorMessage),
-						GuestErrors.cleanStack(settlement.errorStack));
+				throw new WorkerException(this.id, GuestErrors.clipName(settlement.errorName),
+						GuestErrors.clip(settlement.errorMessage), GuestErrors.cleanStack(settlement.errorStack));
 			}
 			String json = settlement.json;
 			long outputBytes = (json != null) ? json.length() : 0;
@@ -333,7 +386,7 @@ final class SandboxWorker implements Worker {
 				kill(QuotaKind.OUTPUT, limits.output(), outputBytes);
 				throw quotaException(this.kill.get());
 			}
-			Object value = this.loader.codec().fromJson(json);
+			Object value = readResult(json, method);
 			LogSink.Buffer logs = this.sandbox.logSink.end();
 			this.lastOutcome = WorkerListener.SUCCESS;
 			return new Invocation(value, logs.entries(), logs.truncated(), Duration.ofNanos(watch.cpuTime()),
@@ -355,6 +408,21 @@ final class SandboxWorker implements Worker {
 			if (watch.killing) {
 				this.loader.killLatency(this, System.nanoTime() - watch.killedAtNanos);
 			}
+		}
+	}
+
+	/**
+	 * Reads a result the guest serialised. What the codec refuses (nested too deeply,
+	 * over-long keys or numbers) is the guest's error, typed, never a raw Jackson
+	 * exception (issue 13).
+	 */
+	private @Nullable Object readResult(@Nullable String json, String method) {
+		try {
+			return this.loader.codec().fromJson(json);
+		}
+		catch (tools.jackson.core.JacksonException ex) {
+			throw new WorkerException(this.id, "RangeError", "The result of '" + method + "' cannot be returned: "
+					+ ValueCodec.describe(ex) + ". Return a flatter, smaller value.", "");
 		}
 	}
 
@@ -517,13 +585,15 @@ final class SandboxWorker implements Worker {
 			return;
 		}
 		this.closed = true;
-		this.sandbox.close();
 		this.inbox.add(WAKE_UP);
 		Runnable callback = this.onClose;
 		if (callback != null) {
 			callback.run();
 		}
 		this.loader.workerClosed(this);
+		// Last: closing a context waits for its thread, which a long built-in can hold
+		// for seconds (issue 13).
+		this.sandbox.close();
 	}
 
 	private String exportNames() {
@@ -552,6 +622,35 @@ final class SandboxWorker implements Worker {
 		return "Worker[id=" + this.id + ", policy=" + this.policy.name() + (this.closed ? ", closed" : "") + "]";
 	}
 
+	/**
+	 * The listener scope of one invocation, finished by whoever claims it first: the
+	 * sandbox thread, or the watchdog when it abandons that thread.
+	 */
+	private static final class Finish {
+
+		private final WorkerListener.InvocationScope scope;
+
+		private final long startNanos;
+
+		private final java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
+
+		Finish(WorkerListener.InvocationScope scope, long startNanos) {
+			this.scope = scope;
+			this.startNanos = startNanos;
+		}
+
+		boolean claim() {
+			return this.claimed.compareAndSet(false, true);
+		}
+
+		void failed(WorkerException ex) {
+			QuotaKind quota = (ex instanceof WorkerQuotaExceededException exceeded) ? exceeded.kind() : null;
+			this.scope.finished(new WorkerListener.InvocationEnd(WorkerListener.outcomeOf(ex), quota, ex.getName(),
+					Duration.ZERO, Duration.ofNanos(System.nanoTime() - this.startNanos), 0));
+		}
+
+	}
+
 	private record Kill(QuotaKind kind, long limit, long used, @Nullable String property) {
 
 		Kill(QuotaKind kind, long limit, long used) {
@@ -570,6 +669,8 @@ final class SandboxWorker implements Worker {
 
 		boolean ok;
 
+		boolean outputExceeded;
+
 		@Nullable String json;
 
 		String errorName = "Error";
@@ -584,6 +685,10 @@ final class SandboxWorker implements Worker {
 				return null;
 			}
 			this.done = true;
+			if (arguments[0].isString()) {
+				this.outputExceeded = true;
+				return null;
+			}
 			this.ok = arguments[0].asBoolean();
 			if (this.ok) {
 				this.json = arguments[1].isNull() ? null : arguments[1].asString();
