@@ -109,6 +109,11 @@ final class GuestErrors {
 					(location != null) ? location.getStartLine() : -1,
 					(location != null) ? location.getStartColumn() : -1);
 		}
+		if (!ex.isGuestException()) {
+			// An engine failure: its message names engine classes (issue 13).
+			return new WorkerLoadException(workerId, "Worker '" + workerId
+					+ "' could not be loaded: the sandbox failed while evaluating its modules; the host log has the details");
+		}
 		return new WorkerLoadException(workerId, "Worker '" + workerId + "' could not be loaded: " + message);
 	}
 

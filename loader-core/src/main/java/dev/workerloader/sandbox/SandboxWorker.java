@@ -177,6 +177,7 @@ final class SandboxWorker implements Worker {
 						this.sandbox.context.parse(source);
 					}
 					this.namespace = this.sandbox.context.eval(mainSource);
+					requireEvaluated(this.namespace);
 				}
 				catch (PolyglotException ex) {
 					throw translate(ex, watch, true);
@@ -209,6 +210,28 @@ final class SandboxWorker implements Worker {
 		catch (RuntimeException ex) {
 			close();
 			throw ex;
+		}
+	}
+
+	/**
+	 * Refuses a main module whose evaluation has not finished: a top-level {@code await}
+	 * that nothing will settle leaves its exports uninitialized, and every call would
+	 * fail with an engine error (issue 13). Host calls cannot complete while modules
+	 * load, so "not finished" here means "never".
+	 */
+	private void requireEvaluated(Value namespace) {
+		try {
+			for (String key : namespace.getMemberKeys()) {
+				namespace.getMember(key);
+			}
+		}
+		catch (PolyglotException ex) {
+			if (ex.isCancelled() || ex.isInterrupted() || ex.isResourceExhausted()) {
+				throw ex;
+			}
+			throw new WorkerLoadException(this.id, "Worker '" + this.id + "' never finished evaluating its"
+					+ " modules: a top-level await waits for something that never settles (host calls and"
+					+ " timers cannot complete while modules load). Move the await into a method of the export.");
 		}
 	}
 
@@ -519,11 +542,21 @@ final class SandboxWorker implements Worker {
 			return closedException();
 		}
 		if (loading) {
+			if (!ex.isGuestException() && !ex.isSyntaxError()) {
+				this.loader.logHostFailure(this.id, ex);
+			}
 			return GuestErrors.loadFailure(this.id, ex);
 		}
 		if (ex.isHostException()) {
 			this.loader.logHostFailure(this.id, ex.asHostException());
 			return new WorkerException(this.id, "Error", "A host call failed", "");
+		}
+		if (!ex.isGuestException()) {
+			// An engine failure: its message names engine classes, which the caller must
+			// not see (issue 13).
+			this.loader.logHostFailure(this.id, ex);
+			return new WorkerException(this.id, "InternalError",
+					"The sandbox failed while running the worker; the host log has the details", "");
 		}
 		String message = GuestErrors.clip(String.valueOf(ex.getMessage()));
 		return new WorkerException(this.id, "InternalError", message, "");
