@@ -24,9 +24,9 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * A thread stuck in a long built-in after its worker was killed (issue 13) is
  * <em>abandoned</em>: the pool grows by one so that it keeps its working size, and
- * shrinks back when the thread finally returns. At most as many threads as the pool's
- * size can linger at once; beyond that the pool stops growing, so a flood of stuck
- * threads cannot exhaust the host.
+ * shrinks back when the thread finally returns. At most {@code max(size, 8)} threads are
+ * replaced at once; beyond that the pool stops growing, so a flood of stuck threads
+ * cannot exhaust the host.
  *
  * @author Worker Loader team
  */
@@ -37,6 +37,8 @@ final class SandboxThreads implements AutoCloseable {
 	private final ThreadPoolExecutor executor;
 
 	private final int size;
+
+	private final int maxLingering;
 
 	/** Abandoned threads still running, with the time they were abandoned. */
 	private final Map<Thread, Long> lingering = new ConcurrentHashMap<>();
@@ -53,6 +55,7 @@ final class SandboxThreads implements AutoCloseable {
 
 	SandboxThreads(int threads, long stackSize) {
 		this.size = threads;
+		this.maxLingering = Math.max(threads, 8);
 		AtomicInteger counter = new AtomicInteger();
 		ThreadFactory factory = (runnable) -> {
 			Thread thread = new Thread(null, runnable, "worker-loader-sandbox-" + counter.incrementAndGet(), stackSize);
@@ -84,7 +87,7 @@ final class SandboxThreads implements AutoCloseable {
 			return true;
 		}
 		this.abandoned.incrementAndGet();
-		if (this.lingering.size() >= this.size) {
+		if (this.lingering.size() >= this.maxLingering) {
 			this.refused.incrementAndGet();
 			logger.error("Sandbox thread '" + thread.getName() + "' is stuck in guest code of a killed worker, and "
 					+ this.lingering.size() + " abandoned threads still linger: not replacing it, so the pool runs"
