@@ -16,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * budget must see, and results too large to serialise (issue 13). They run in a forked
  * JVM with a 256 MiB heap ({@link HostileLongBuiltinsMain}), where a stuck thread or a
  * missed budget could take the host down. Each answer must be the right quota kind,
- * within the wall limit plus a generous second (a bound, not a speed target; the harness
- * prints the distribution), and the loader must keep serving on its two threads.
+ * within the wall limit plus a generous two seconds (a bound, not a speed target; the
+ * harness prints the distribution), and the loader must keep serving on its two threads.
  *
  * @author Worker Loader team
  */
@@ -29,7 +29,9 @@ class LongBuiltinTests {
 	void everyFamilyIsAnsweredInTimeWithItsQuotaAndTheHostKeepsServing() throws Exception {
 		String output = ForkedJvm.run(HostileLongBuiltinsMain.class.getName(), Duration.ofMinutes(6));
 		assertThat(output).contains("FRESH pong", "SURVIVED").doesNotContain("NOT-STOPPED", "RAW:");
-		long bound = HostileLongBuiltinsMain.WALL.plusSeconds(1).toMillis();
+		// Generous: seven builds share two cores here, and a watchdog starved of CPU sees
+		// the wall limit late.
+		long bound = HostileLongBuiltinsMain.WALL.plusSeconds(2).toMillis();
 		int results = 0;
 		Matcher matcher = RESULT.matcher(output);
 		while (matcher.find()) {
@@ -37,7 +39,7 @@ class LongBuiltinTests {
 			String family = matcher.group(1);
 			String expected = expectedFor(family);
 			assertThat(matcher.group(2)).as(family).matches(expected);
-			assertThat(Long.parseLong(matcher.group(3))).as(family + " answered within wall + 1 s")
+			assertThat(Long.parseLong(matcher.group(3))).as(family + " answered within wall + 2 s")
 				.isLessThanOrEqualTo(bound);
 		}
 		assertThat(results).isEqualTo(HostileLongBuiltinsMain.FAMILIES.length * HostileLongBuiltinsMain.RUNS);
