@@ -62,6 +62,9 @@ class WorkerLoaderEndpointTests {
 		assertThat(descriptor.workers().keptIds()).containsExactly("kept-one");
 		assertThat(descriptor.workers().loaded()).isEqualTo(2);
 		assertThat(descriptor.pool().max()).isPositive();
+		assertThat(descriptor.threads().size()).isPositive();
+		assertThat(descriptor.threads().abandoned()).isZero();
+		assertThat(descriptor.threads().lingering()).isZero();
 		assertThat(descriptor.policies()).containsOnlyKeys("default");
 		assertThat(descriptor.policies().get("default").bindings()).containsExactly("CHAT_ROOM");
 		assertThat(descriptor.policies().get("default").vars()).containsExactly("API_TOKEN");
