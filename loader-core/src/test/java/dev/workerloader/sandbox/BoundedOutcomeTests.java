@@ -158,6 +158,46 @@ class BoundedOutcomeTests {
 		}
 	}
 
+	@Test
+	void bindingArgumentsOverTheOutputCapAreRefused() {
+		WorkerLimits small = LIMITS.withCpuTime(Duration.ofSeconds(5)).withWallTime(Duration.ofSeconds(10));
+		small = new WorkerLimits(small.cpuTime(), small.wallTime(), small.memory(), 4096, small.statements(),
+				small.codeSize(), small.modules(), small.envSize(), small.logSize(), small.nestingDepth());
+		try (GraalWorkerLoader bound = GraalWorkerLoader.builder()
+			.policies(PolicyResolver.of(WorkerPolicy.of("default", small).withBindings("ECHO")))
+			.bindings(dev.workerloader.binding.BindingProvider
+				.of(dev.workerloader.binding.ExposedBinding.of("ECHO", new Echo(), EchoApi.class)))
+			.poolMin(0)
+			.poolMax(0)
+			.build();
+				Worker worker = bound.load(WorkerCode.builder()
+					.module("main.js",
+							"export default { run(p, env) { try { return env.ECHO.size('x'.repeat(p)); }"
+									+ " catch (e) { return e.message; } } }")
+					.env("ECHO")
+					.build())) {
+			assertThat(worker.getEntrypoint().call("run", 100)).isEqualTo(100);
+			assertThat(worker.getEntrypoint().call("run", 100_000)).asString()
+				.contains("env.ECHO.size was called with 100004 characters of arguments, over the 4096")
+				.contains("worker-loader.policies.default.limits.output");
+		}
+	}
+
+	public interface EchoApi {
+
+		int size(String text);
+
+	}
+
+	static final class Echo implements EchoApi {
+
+		@Override
+		public int size(String text) {
+			return text.length();
+		}
+
+	}
+
 	private static void assertOutputKill(WorkerCode code) {
 		long start = System.nanoTime();
 		try (Worker worker = loader.load(code)) {
