@@ -371,6 +371,13 @@ class EgressTests {
 		assertThat(guard.refuseAddress(java.net.InetAddress.getByName("93.184.215.14"))).isNull();
 	}
 
+	@Test
+	void requestBodyOverTheOutputLimitIsRefusedBeforeItIsRead() {
+		Object result = fetch("local", server.url("/hello"), "{ method: 'POST', body: 'x'.repeat(2 * 1024 * 1024) }");
+		assertThat(message(result)).contains("over the output limit of " + WorkerLimits.DEFAULTS.output(),
+				"policy 'local'", "worker-loader.policies.local.limits.output");
+	}
+
 	private static String message(Object result) {
 		assertThat(result).isInstanceOf(Map.class);
 		Object message = ((Map<?, ?>) result).get("message");
