@@ -42,26 +42,26 @@ public final class HostileLongBuiltinsMain {
 
 	/** Family name, method body, the outcomes that are right for it. */
 	static final String[][] FAMILIES = {
-			{ "json-shared-graph", GRAPH + " return JSON.stringify(g).length;", "CPU_TIME|WALL_TIME|MEMORY" },
+			{ "json-shared-graph", GRAPH + " return JSON.stringify(g).length;", "CPU_TIME|WALL_TIME|MEMORY(-HEAP)?" },
 			{ "stack-overflow-retry", "function f() { f(); } for (;;) { try { f(); } catch (e) {} }",
-					"CPU_TIME|WALL_TIME|MEMORY" },
+					"CPU_TIME|WALL_TIME|MEMORY(-HEAP)?" },
 			{ "normalize", "const s = '\\u1E9B\\u0323'.repeat(2e6); for (;;) s.normalize('NFKD').length;",
-					"CPU_TIME|WALL_TIME|MEMORY" },
+					"CPU_TIME|WALL_TIME|MEMORY(-HEAP)?" },
 			{ "replaceAll-amplification",
 					"let s = 'a'.repeat(1e6); for (;;) s = s.replaceAll('a', 'aa').slice(0, 4e6);",
-					"CPU_TIME|WALL_TIME|MEMORY" },
-			{ "repeat", "for (;;) 'ab'.repeat(2 ** 24).indexOf('c');", "CPU_TIME|WALL_TIME|MEMORY" },
+					"CPU_TIME|WALL_TIME|MEMORY(-HEAP)?" },
+			{ "repeat", "for (;;) 'ab'.repeat(2 ** 24).indexOf('c');", "CPU_TIME|WALL_TIME|MEMORY(-HEAP)?" },
 			{ "join", "const a = new Array(2e6).fill('xx'); for (;;) a.join(',').length;",
-					"CPU_TIME|WALL_TIME|MEMORY" },
+					"CPU_TIME|WALL_TIME|MEMORY(-HEAP)?" },
 			{ "sort-with-comparator",
 					"const a = Array.from({ length: 1e6 }, (_, i) => (i * 7919) % 1000003); for (;;) a.slice().sort((x, y) => x - y);",
-					"CPU_TIME|WALL_TIME|MEMORY" },
+					"CPU_TIME|WALL_TIME|MEMORY(-HEAP)?" },
 			{ "big-array-growth", "const keep = []; for (;;) keep.push(new Array(1e6).fill(1.5));",
-					"MEMORY|CPU_TIME|WALL_TIME" },
-			{ "concat-doubling", "let a = [1]; for (;;) a = a.concat(a);", "MEMORY|CPU_TIME|WALL_TIME" },
-			{ "await-per-turn", "for (;;) await null;", "CPU_TIME|WALL_TIME|MEMORY" },
-			{ "result-30mb", "return 'x'.repeat(30 * 1024 * 1024);", "OUTPUT" },
-			{ "result-shared-graph", GRAPH + " return g;", "OUTPUT|MEMORY|CPU_TIME|WALL_TIME" } };
+					"MEMORY(-HEAP)?|CPU_TIME|WALL_TIME" },
+			{ "concat-doubling", "let a = [1]; for (;;) a = a.concat(a);", "MEMORY(-HEAP)?|CPU_TIME|WALL_TIME" },
+			{ "await-per-turn", "for (;;) await null;", "CPU_TIME|WALL_TIME|MEMORY(-HEAP)?" },
+			{ "result-30mb", "return 'x'.repeat(30 * 1024 * 1024);", "OUTPUT|MEMORY-HEAP" },
+			{ "result-shared-graph", GRAPH + " return g;", "OUTPUT|MEMORY(-HEAP)?|CPU_TIME|WALL_TIME" } };
 
 	static final int RUNS = 3;
 
@@ -134,7 +134,9 @@ public final class HostileLongBuiltinsMain {
 			return "NOT-STOPPED " + String.valueOf(worker.getEntrypoint().call("run")).length();
 		}
 		catch (WorkerQuotaExceededException ex) {
-			return ex.kind().name();
+			// The heap guard, not the budget: another thread (a lingering one) holds the
+			// heap.
+			return ex.kind().name() + (ex.getMessage().contains("heap-guard-threshold") ? "-HEAP" : "");
 		}
 		catch (WorkerException ex) {
 			return ex.getClass().getSimpleName() + ":" + ex.getName();
