@@ -24,7 +24,10 @@ import dev.workerloader.WorkerLoadException;
  * <li>a plain expression, such as {@code env.CHAT_ROOM.history(5).length}.</li>
  * </ul>
  * Wrapping keeps the model's line numbers, so errors point at the lines it wrote.
- * Thread-safe.
+ * <p>
+ * Runs in time linear in the input (issue 13): every pattern is anchored or free of
+ * nested or overlapping repetition, fences are found by scanning, and input over
+ * {@link #MAX_LENGTH} characters is refused before any pattern runs. Thread-safe.
  *
  * @author Worker Loader team
  * @since 0.1.0
@@ -36,12 +39,19 @@ public final class CodeNormalizer {
 	 */
 	public static final String METHOD = "run";
 
-	private static final Pattern FENCE = Pattern.compile("```[ \\t]*([A-Za-z0-9_+-]*)[^\\n]*\\n(.*?)(?:```|\\z)",
-			Pattern.DOTALL);
+	/**
+	 * The longest text normalized, in characters: the default code size limit of a
+	 * worker.
+	 */
+	public static final int MAX_LENGTH = 1024 * 1024;
 
-	private static final Pattern EXPORT_DEFAULT = Pattern.compile("(?m)^\\s*export\\s+default\\s+");
+	private static final String FENCE = "```";
 
-	private static final Pattern EXPORT_DEFAULT_OBJECT = Pattern.compile("(?m)^\\s*export\\s+default\\s*\\{");
+	// Line starts take [ \t]*, never \s*: \s crosses newlines, and from every line start
+	// of a run of blank lines it would rescan the rest of the run (quadratic).
+	private static final Pattern EXPORT_DEFAULT = Pattern.compile("(?m)^[ \\t]*export\\s+default\\s+");
+
+	private static final Pattern EXPORT_DEFAULT_OBJECT = Pattern.compile("(?m)^[ \\t]*export\\s+default\\s*\\{");
 
 	private static final Pattern FIRST_METHOD = Pattern
 		.compile("export\\s+default\\s*\\{\\s*(?:async\\s+)?\\*?\\s*([A-Za-z_$][\\w$]*)\\s*(?:\\(|:)");
@@ -54,14 +64,15 @@ public final class CodeNormalizer {
 
 	private static final Pattern FUNCTION_EXPRESSION = Pattern.compile("^(?:async\\s+)?function\\b");
 
-	private static final Pattern STATEMENT = Pattern
-		.compile("(?m)^\\s*(?:const|let|var|if|for|while|do|switch|try|return|throw|await|class|import)\\b|;\\s*\\S");
+	private static final Pattern STATEMENT = Pattern.compile(
+			"(?m)^[ \\t]*(?:const|let|var|if|for|while|do|switch|try|return|throw|await|class|import)\\b|;\\s*\\S");
 
 	private static final List<String> PREFERRED = List.of("run", "myAgent", "main", "agent", "handler", "execute");
 
+	// Searched from the first default export object on, once each: a lazy scan from every
+	// "export default {" would be quadratic.
 	private static final List<Pattern> PREFERRED_METHODS = PREFERRED.stream()
-		.map((name) -> Pattern
-			.compile("export\\s+default\\s*\\{[\\s\\S]*?\\b(?:async\\s+)?" + Pattern.quote(name) + "\\s*(?:\\(|:)"))
+		.map((name) -> Pattern.compile("\\b(?:async\\s+)?" + Pattern.quote(name) + "\\s*(?:\\(|:)"))
 		.toList();
 
 	private static final Pattern TOP_LEVEL_RETURN = Pattern.compile("(?m)^return\\b");
@@ -77,6 +88,11 @@ public final class CodeNormalizer {
 	 */
 	public NormalizedCode normalize(String text) {
 		Objects.requireNonNull(text, "'text' must not be null");
+		if (text.length() > MAX_LENGTH) {
+			throw new WorkerLoadException(null, "CodeTooLarge", "The code is " + text.length()
+					+ " characters long, over the " + MAX_LENGTH + " characters normalized. Ask for shorter code.",
+					null, -1, -1);
+		}
 		String code = extractCode(text).strip();
 		if (code.isEmpty()) {
 			throw nothingRunnable("the text is empty or its code blocks are empty");
@@ -93,8 +109,8 @@ public final class CodeNormalizer {
 			return wrapped(module + "\n;export default { " + METHOD + ": __agent };", Shape.EXPORT_DEFAULT_FUNCTION);
 		}
 		String trimmed = stripTrailingSemicolon(code);
-		if (ARROW.matcher(trimmed).find()
-				|| FUNCTION_EXPRESSION.matcher(trimmed).find() && !NAMED_FUNCTION.matcher(trimmed).lookingAt()) {
+		if (ARROW.matcher(trimmed).lookingAt()
+				|| FUNCTION_EXPRESSION.matcher(trimmed).lookingAt() && !NAMED_FUNCTION.matcher(trimmed).lookingAt()) {
 			return wrapped("export default { " + METHOD + ": (" + trimmed + "\n) };", Shape.ARROW_FUNCTION);
 		}
 		List<String> functions = namedFunctions(code);
@@ -387,17 +403,27 @@ public final class CodeNormalizer {
 	}
 
 	private static String extractCode(String text) {
-		Matcher fence = FENCE.matcher(text);
 		List<String> blocks = new ArrayList<>();
 		List<String> otherLanguages = new ArrayList<>();
-		while (fence.find()) {
-			String language = fence.group(1).toLowerCase(Locale.ROOT);
+		// A fence: ``` and an info string up to the end of its line, then the block up to
+		// the next ``` or the end of the text.
+		int position = 0;
+		while (position < text.length()) {
+			int open = text.indexOf(FENCE, position);
+			int lineEnd = (open < 0) ? -1 : text.indexOf('\n', open + FENCE.length());
+			if (lineEnd < 0) {
+				break;
+			}
+			int close = text.indexOf(FENCE, lineEnd + 1);
+			int end = (close < 0) ? text.length() : close;
+			String language = language(text, open + FENCE.length(), lineEnd);
 			if (JS_LANGUAGES.contains(language)) {
-				blocks.add(fence.group(2));
+				blocks.add(text.substring(lineEnd + 1, end));
 			}
 			else {
 				otherLanguages.add(language);
 			}
+			position = (close < 0) ? text.length() : close + FENCE.length();
 		}
 		if (blocks.isEmpty() && !otherLanguages.isEmpty()) {
 			if (otherLanguages.contains("ts") || otherLanguages.contains("typescript")) {
@@ -422,9 +448,28 @@ public final class CodeNormalizer {
 		return largest;
 	}
 
+	private static String language(String text, int from, int lineEnd) {
+		int start = from;
+		while (start < lineEnd && (text.charAt(start) == ' ' || text.charAt(start) == '\t')) {
+			start++;
+		}
+		int end = start;
+		while (end < lineEnd && isLanguageChar(text.charAt(end))) {
+			end++;
+		}
+		return text.substring(start, end).toLowerCase(Locale.ROOT);
+	}
+
+	private static boolean isLanguageChar(char c) {
+		return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '+'
+				|| c == '-';
+	}
+
 	private static String objectMethod(String code) {
+		Matcher object = EXPORT_DEFAULT_OBJECT.matcher(code);
+		int from = object.find() ? object.end() : 0;
 		for (int i = 0; i < PREFERRED.size(); i++) {
-			if (PREFERRED_METHODS.get(i).matcher(code).find()) {
+			if (PREFERRED_METHODS.get(i).matcher(code).region(from, code.length()).find()) {
 				return PREFERRED.get(i);
 			}
 		}
@@ -467,10 +512,11 @@ public final class CodeNormalizer {
 
 	private static String stripTrailingSemicolon(String code) {
 		String result = code.strip();
-		while (result.endsWith(";")) {
-			result = result.substring(0, result.length() - 1).strip();
+		int end = result.length();
+		while (end > 0 && (result.charAt(end - 1) == ';' || Character.isWhitespace(result.charAt(end - 1)))) {
+			end--;
 		}
-		return result;
+		return result.substring(0, end);
 	}
 
 	private static WorkerLoadException nothingRunnable(String why) {

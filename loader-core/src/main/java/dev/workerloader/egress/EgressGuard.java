@@ -1,6 +1,5 @@
 package dev.workerloader.egress;
 
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
@@ -19,9 +18,10 @@ import org.jspecify.annotations.Nullable;
  * Decides whether one hop of a worker's {@code fetch()} may go out, in two steps: the URL
  * against the policy's {@code outbound.allowed-hosts}, then every address the host
  * resolves to against the internal ranges (loopback, private, link-local, unique-local,
- * carrier-grade NAT, multicast, unspecified and cloud metadata). The caller then connects
- * to the checked address itself, so a second DNS answer cannot differ from the one
- * checked (issue 6). Immutable and thread-safe.
+ * carrier-grade NAT, multicast, unspecified, cloud metadata and the clouds' host-service
+ * addresses, listed with their sources in {@link InternalAddresses}). The caller then
+ * connects to the checked address itself, so a second DNS answer cannot differ from the
+ * one checked (issue 6). Immutable and thread-safe.
  *
  * @author Worker Loader team
  * @since 0.1.0
@@ -32,9 +32,6 @@ public final class EgressGuard {
 			"(?:(https?)://)?(\\*|\\*\\.[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+)(?::(\\d{1,5}|\\*))?/?");
 
 	private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-
-	private static final Set<String> METADATA_NAMES = Set.of("metadata.google.internal", "metadata.goog", "metadata",
-			"instance-data", "instance-data.ec2.internal");
 
 	private final List<HostPattern> patterns;
 
@@ -116,7 +113,7 @@ public final class EgressGuard {
 	 */
 	public @Nullable String refuseName(String host) {
 		String name = normalizeHost(host);
-		if (METADATA_NAMES.contains(name) && !this.explicitNames.contains(name)) {
+		if (InternalAddresses.METADATA_NAMES.contains(name) && !this.explicitNames.contains(name)) {
 			return "'" + name + "' is a cloud metadata service";
 		}
 		return null;
@@ -137,48 +134,37 @@ public final class EgressGuard {
 
 	/**
 	 * Classifies an address: {@code null} for a public unicast address, otherwise what
-	 * kind of internal address it is.
+	 * kind of internal address it is. IPv6 addresses that carry an IPv4 address
+	 * (IPv4-mapped, IPv4-compatible, NAT64, 6to4, Teredo) are classified by the IPv4
+	 * address they lead to.
 	 */
 	static @Nullable String internalKind(InetAddress address) {
 		byte[] b = address.getAddress();
+		String listed = InternalAddresses.kindOf(b);
+		if (listed != null) {
+			return listed;
+		}
 		if (address instanceof Inet6Address) {
-			if (isMetadataV6(b)) {
-				return "a cloud metadata address";
-			}
-			byte[] embedded = embeddedIpv4(b);
-			if (embedded != null) {
-				try {
-					String kind = internalKind(InetAddress.getByAddress(embedded));
-					return (kind != null) ? kind + " (embedded in an IPv6 address)" : null;
+			for (byte[] embedded : embeddedIpv4(b)) {
+				String kind = InternalAddresses.kindOf(embedded);
+				if (kind == null) {
+					kind = jdkKind(embedded);
 				}
-				catch (UnknownHostException ex) {
-					return "an unparseable address";
+				if (kind != null) {
+					return kind + " (embedded in an IPv6 address)";
 				}
-			}
-			if ((b[0] & 0xfe) == 0xfc) {
-				return "a private (unique-local) address";
 			}
 		}
-		else if (address instanceof Inet4Address) {
-			int first = b[0] & 0xff;
-			int second = b[1] & 0xff;
-			if (first == 169 && second == 254 && (b[2] & 0xff) == 169 && (b[3] & 0xff) == 254) {
-				return "a cloud metadata address";
-			}
-			if (first == 100 && (second & 0xc0) == 64) {
-				// 100.64.0.0/10, carrier-grade NAT; 100.100.100.200 is Alibaba's metadata
-				// service.
-				return "a carrier-grade NAT address";
-			}
-			if (first == 0) {
-				return "an unspecified address";
-			}
-			if (first >= 240) {
-				return "a reserved address";
-			}
-			if (first == 198 && (second == 18 || second == 19)) {
-				return "a benchmarking address";
-			}
+		return jdkKind(b);
+	}
+
+	private static @Nullable String jdkKind(byte[] bytes) {
+		InetAddress address;
+		try {
+			address = InetAddress.getByAddress(bytes);
+		}
+		catch (UnknownHostException ex) {
+			return "an unparseable address";
 		}
 		if (address.isAnyLocalAddress()) {
 			return "an unspecified address";
@@ -198,32 +184,34 @@ public final class EgressGuard {
 		return null;
 	}
 
-	private static boolean isMetadataV6(byte[] b) {
-		// fd00:ec2::254, the IPv6 address of the EC2 instance metadata service.
-		byte[] metadata = { (byte) 0xfd, 0, 0x0e, (byte) 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54 };
-		return java.util.Arrays.equals(b, metadata);
-	}
-
 	/**
-	 * Returns the IPv4 address inside an IPv4-mapped, IPv4-compatible, NAT64 or 6to4 IPv6
-	 * address, or {@code null}.
+	 * Returns the IPv4 addresses inside an IPv4-mapped, IPv4-compatible, NAT64, 6to4 or
+	 * Teredo IPv6 address, or none.
 	 */
-	private static byte @Nullable [] embeddedIpv4(byte[] b) {
+	private static List<byte[]> embeddedIpv4(byte[] b) {
 		boolean zeros80 = true;
 		for (int i = 0; i < 10; i++) {
 			zeros80 &= b[i] == 0;
 		}
 		boolean mapped = zeros80 && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
 		boolean compatible = zeros80 && b[10] == 0 && b[11] == 0 && !(b[12] == 0 && b[13] == 0 && b[14] == 0);
-		boolean nat64 = (b[0] & 0xff) == 0x00 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff
-				&& (b[3] & 0xff) == 0x9b;
+		// 64:ff9b::/96 (RFC 6052) and the local-use 64:ff9b:1::/48 (RFC 8215).
+		boolean nat64 = b[0] == 0 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b;
 		if (mapped || compatible || nat64) {
-			return new byte[] { b[12], b[13], b[14], b[15] };
+			return List.of(new byte[] { b[12], b[13], b[14], b[15] });
 		}
 		if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x02) {
-			return new byte[] { b[2], b[3], b[4], b[5] };
+			// 6to4, 2002::/16 (RFC 3056): the IPv4 address follows the prefix.
+			return List.of(new byte[] { b[2], b[3], b[4], b[5] });
 		}
-		return null;
+		if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x01 && b[2] == 0 && b[3] == 0) {
+			// Teredo, 2001:0::/32 (RFC 4380): the server's IPv4 address in bits 32-63,
+			// the
+			// client's, inverted, in the last 32 bits. Either is a way in.
+			return List.of(new byte[] { b[4], b[5], b[6], b[7] },
+					new byte[] { (byte) ~b[12], (byte) ~b[13], (byte) ~b[14], (byte) ~b[15] });
+		}
+		return List.of();
 	}
 
 	public static int effectivePort(URI uri) {

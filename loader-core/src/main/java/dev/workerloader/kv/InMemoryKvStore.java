@@ -18,7 +18,43 @@ import org.jspecify.annotations.Nullable;
  */
 public final class InMemoryKvStore implements KvStore {
 
+	/** The default cap on all namespaces together (issue 13): 256 MiB. */
+	public static final long DEFAULT_MAX_TOTAL_BYTES = 256L * 1024 * 1024;
+
 	private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
+
+	private final long maxTotalBytes;
+
+	private final java.util.concurrent.atomic.AtomicLong totalBytes = new java.util.concurrent.atomic.AtomicLong();
+
+	/**
+	 * Creates a store holding at most {@link #DEFAULT_MAX_TOTAL_BYTES} in all namespaces
+	 * together.
+	 */
+	public InMemoryKvStore() {
+		this(DEFAULT_MAX_TOTAL_BYTES);
+	}
+
+	/**
+	 * Creates a store with a global cap: per-namespace limits alone let many workers,
+	 * each under its own limit, fill the heap together.
+	 * @param maxTotalBytes the most bytes (keys and values in UTF-8) all namespaces hold
+	 * together
+	 */
+	public InMemoryKvStore(long maxTotalBytes) {
+		if (maxTotalBytes <= 0) {
+			throw new IllegalArgumentException("'maxTotalBytes' must be positive, but was " + maxTotalBytes);
+		}
+		this.maxTotalBytes = maxTotalBytes;
+	}
+
+	/**
+	 * Returns the bytes all namespaces hold together.
+	 * @return the total
+	 */
+	public long totalBytes() {
+		return this.totalBytes.get();
+	}
 
 	@Override
 	public @Nullable String get(String namespace, String key) {
@@ -67,6 +103,16 @@ public final class InMemoryKvStore implements KvStore {
 				}
 			}
 			KvTotals.check(namespace, next.size(), bytes, limits);
+			long delta = bytes - ns.bytes;
+			if (delta > 0 && this.totalBytes.addAndGet(delta) > this.maxTotalBytes) {
+				this.totalBytes.addAndGet(-delta);
+				throw new KvLimitExceededException("The in-memory KV store would hold more than its cap of "
+						+ this.maxTotalBytes + " bytes over all namespaces; nothing was written to namespace '"
+						+ namespace + "'. Delete keys, or store KV in a DataSource.");
+			}
+			if (delta < 0) {
+				this.totalBytes.addAndGet(delta);
+			}
 			ns.entries = next;
 			ns.bytes = bytes;
 		}

@@ -84,6 +84,17 @@ public class WorkerLoaderMetrics implements MeterBinder {
 	private final GraalWorkerLoader loader;
 
 	/**
+	 * Sandbox threads given up on because a killed worker did not stop within the grace
+	 * (issue 13).
+	 */
+	public static final String THREADS_ABANDONED = "worker.loader.threads.abandoned";
+
+	/**
+	 * Abandoned sandbox threads still stuck in guest code.
+	 */
+	public static final String THREADS_LINGERING = "worker.loader.threads.lingering";
+
+	/**
 	 * Creates the meters of the given loader.
 	 * @param loader the loader
 	 */
@@ -136,6 +147,13 @@ public class WorkerLoaderMetrics implements MeterBinder {
 		Gauge.builder(WORKERS_ACTIVE, loader, GraalWorkerLoader::activeWorkers)
 			.description("Workers currently open")
 			.baseUnit("workers")
+			.register(registry);
+		FunctionCounter.builder(THREADS_ABANDONED, loader, (l) -> l.threads().abandoned())
+			.description("Sandbox threads given up on because a killed worker did not stop within the grace")
+			.register(registry);
+		Gauge.builder(THREADS_LINGERING, loader, (l) -> l.threads().lingering())
+			.description("Abandoned sandbox threads still stuck in guest code")
+			.baseUnit(BaseUnits.THREADS)
 			.register(registry);
 		Gauge.builder(WORKERS_KEPT, loader, GraalWorkerLoader::keptWorkers)
 			.description("Workers kept warm by get(id)")

@@ -66,14 +66,21 @@ final class BindingHost implements ProxyExecutable {
 		if (binding == null || method == null) {
 			return "E" + label + " is not a callable method";
 		}
+		String argsJson = arguments[2].asString();
+		SandboxWorker owner = this.worker;
+		if (owner != null && argsJson.length() > owner.limits().output()) {
+			// Arguments leave the sandbox like a result: the same cap (issue 13).
+			return "E" + label + " was called with " + argsJson.length() + " characters of arguments, over the "
+					+ owner.limits().output() + " of policy '" + owner.policy() + "'. Pass less data, or raise "
+					+ QuotaProperties.propertyFor(owner.policy(), dev.workerloader.QuotaKind.OUTPUT) + ".";
+		}
 		Object[] args;
 		try {
-			args = arguments(label, method, this.codec.readTree(arguments[2].asString()));
+			args = arguments(label, method, this.codec.readTree(argsJson));
 		}
 		catch (IllegalArgumentException | JacksonException ex) {
 			return "E" + label + ": " + safeConversionMessage(ex);
 		}
-		SandboxWorker owner = this.worker;
 		WorkerListener.HostCallScope scope = (owner != null) ? owner.listener()
 			.hostCallStarted(new WorkerListener.HostCall(owner.id(), owner.policy(), WorkerListener.HostCall.BINDING,
 					name, methodName))

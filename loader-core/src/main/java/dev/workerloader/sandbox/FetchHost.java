@@ -163,6 +163,16 @@ final class FetchHost implements ProxyExecutable {
 	}
 
 	private Request parse(String json) {
+		// A request body leaves the sandbox like a result: the same cap, plus room for
+		// the
+		// URL and headers (issue 13).
+		long cap = this.worker.limits().output();
+		if (json.length() > cap + 64 * 1024) {
+			throw new RefusedException("fetch() was given a request of " + json.length()
+					+ " characters, over the output limit of " + cap + " of policy '" + this.worker.policy()
+					+ "'. Send less, or raise "
+					+ QuotaProperties.propertyFor(this.worker.policy(), dev.workerloader.QuotaKind.OUTPUT) + ".");
+		}
 		JsonNode node;
 		try {
 			node = this.services.codec().readTree(json);

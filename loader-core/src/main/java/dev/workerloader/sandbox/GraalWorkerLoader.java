@@ -124,8 +124,8 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		this.codec = new ValueCodec(builder.jsonMapper);
 		this.hostServices = new HostServices(builder.outboundHandlers, builder.rateLimiter, this.codec, 16);
 		this.threads = new SandboxThreads(builder.threads, builder.stackSize);
-		this.watchdog = new Watchdog(builder.watchdogInterval);
-		this.sources = Caffeine.newBuilder().maximumSize(builder.sourceCacheSize).recordStats().build();
+		this.watchdog = new Watchdog(builder.watchdogInterval, builder.killGrace);
+		this.sources = sourceCache(builder);
 		this.nestingDepths = Caffeine.newBuilder().maximumSize(Math.max(16, builder.sourceCacheSize)).build();
 		this.moduleKeys = Caffeine.newBuilder().maximumSize(Math.max(16, builder.sourceCacheSize)).build();
 		for (QuotaKind kind : QuotaKind.values()) {
@@ -362,6 +362,32 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 							+ ". Fix the document, or add it with .textModule(...) to import it as a string.",
 					module.name(), line, column);
 		}
+	}
+
+	/**
+	 * The parse cache, bounded by an estimate of the heap its entries retain (issue 13):
+	 * the engine keeps a module's parsed code for as long as its {@code Source} is
+	 * reachable, which costs about {@value #RETAINED_BYTES_PER_CHAR} bytes per source
+	 * character. Each entry weighs at least {@code maxWeight / maxSize}, so that the
+	 * entry count is bounded too.
+	 */
+	private static Cache<String, Source> sourceCache(Builder builder) {
+		long maxWeight = (builder.sourceCacheWeight != null) ? builder.sourceCacheWeight
+				: Runtime.getRuntime().maxMemory() / 8;
+		long minEntryWeight = (builder.sourceCacheSize > 0) ? Math.max(1, maxWeight / builder.sourceCacheSize)
+				: Long.MAX_VALUE;
+		return Caffeine.newBuilder()
+			.maximumWeight(maxWeight)
+			.<String, Source>weigher((key,
+					source) -> (int) Math.min(Integer.MAX_VALUE, Math.max(minEntryWeight, retainedEstimate(source))))
+			.recordStats()
+			.build();
+	}
+
+	static final int RETAINED_BYTES_PER_CHAR = 24;
+
+	static long retainedEstimate(Source source) {
+		return 1024 + (long) source.getLength() * RETAINED_BYTES_PER_CHAR;
 	}
 
 	/**
@@ -603,6 +629,29 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		return this.lastKillLatencyNanos;
 	}
 
+	/**
+	 * A killed invocation did not stop within the grace: its caller was answered, and its
+	 * thread is given up and replaced (issue 13).
+	 */
+	void threadAbandoned(SandboxWorker worker, Thread thread, QuotaKind kind, long sinceKillNanos) {
+		boolean replaced = this.threads.abandon(thread);
+		logger.warn("Worker '" + worker.id() + "' of policy '" + worker.policy() + "' was still running "
+				+ sinceKillNanos / 1_000_000 + " ms after it was stopped for exceeding its " + kind
+				+ " quota (a long built-in ignores cancellation): its caller was answered, and sandbox thread '"
+				+ thread.getName() + "' is abandoned until it returns"
+				+ (replaced ? "; a new thread replaces it." : "; too many threads linger to replace it."));
+	}
+
+	/**
+	 * Returns the state of the sandbox threads, abandoned ones included.
+	 * @return the thread statistics
+	 */
+	public ThreadsDescriptor threads() {
+		SandboxThreads.ThreadStats stats = this.threads.stats();
+		return new ThreadsDescriptor(stats.size(), stats.live(), stats.active(), stats.abandoned(), stats.lingering(),
+				stats.returned(), stats.notReplaced(), stats.lastLinger(), stats.maxLinger());
+	}
+
 	void workerClosed(SandboxWorker worker) {
 		this.active.remove(worker);
 	}
@@ -673,6 +722,25 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 	}
 
 	/**
+	 * The platform threads that run guest code. A thread stuck in a long built-in after
+	 * its worker was killed is abandoned and replaced until it returns.
+	 *
+	 * @param size the configured number of threads
+	 * @param live the threads alive now, replacements included
+	 * @param active the threads running guest code now
+	 * @param abandoned the threads given up on since start
+	 * @param lingering the abandoned threads still stuck now
+	 * @param returned the abandoned threads that came back
+	 * @param notReplaced the abandoned threads not replaced because too many lingered
+	 * @param lastLinger how long the last returning thread stayed stuck after it was
+	 * abandoned, or {@code null}
+	 * @param maxLinger the longest such time, or {@code null}
+	 */
+	public record ThreadsDescriptor(int size, int live, int active, long abandoned, int lingering, long returned,
+			long notReplaced, @Nullable Duration lastLinger, @Nullable Duration maxLinger) {
+	}
+
+	/**
 	 * Statistics of a cache.
 	 *
 	 * @param hits the hit count
@@ -728,6 +796,10 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		private Duration watchdogInterval = Duration.ofMillis(2);
 
 		private long sourceCacheSize = 1024;
+
+		private @Nullable Long sourceCacheWeight;
+
+		private Duration killGrace = Duration.ofMillis(100);
 
 		private int poolMin = 2;
 
@@ -913,6 +985,37 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		 */
 		public Builder sourceCacheSize(long size) {
 			this.sourceCacheSize = size;
+			return this;
+		}
+
+		/**
+		 * Sets the estimated heap the parse cache may retain, in bytes (about
+		 * {@value GraalWorkerLoader#RETAINED_BYTES_PER_CHAR} bytes per source character).
+		 * Defaults to an eighth of the maximum heap.
+		 * @param bytes the maximum estimated retained size
+		 * @return this builder
+		 */
+		public Builder sourceCacheWeight(long bytes) {
+			if (bytes < 0) {
+				throw new IllegalArgumentException("'sourceCacheWeight' must not be negative, but was " + bytes);
+			}
+			this.sourceCacheWeight = bytes;
+			return this;
+		}
+
+		/**
+		 * Sets how long a killed invocation may take to stop before its caller is
+		 * answered and its thread abandoned and replaced. Long built-ins such as
+		 * {@code JSON.stringify} of a graph of shared references can ignore cancellation
+		 * for seconds.
+		 * @param grace the grace
+		 * @return this builder
+		 */
+		public Builder killGrace(Duration grace) {
+			if (grace.isNegative() || grace.isZero()) {
+				throw new IllegalArgumentException("'killGrace' must be positive, but was " + grace);
+			}
+			this.killGrace = grace;
 			return this;
 		}
 

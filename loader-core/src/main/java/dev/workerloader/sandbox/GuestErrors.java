@@ -26,6 +26,10 @@ final class GuestErrors {
 
 	private static final int MAX_MESSAGE = 2000;
 
+	private static final int MAX_NAME = 64;
+
+	private static final int MAX_STACK_LINE = 300;
+
 	private GuestErrors() {
 	}
 
@@ -49,9 +53,20 @@ final class GuestErrors {
 				result.append("at ...\n");
 				break;
 			}
-			result.append(APP_PATH.matcher(trimmed).replaceAll("")).append('\n');
+			String frame = APP_PATH.matcher(trimmed).replaceAll("");
+			result.append((frame.length() > MAX_STACK_LINE) ? frame.substring(0, MAX_STACK_LINE) + "..." : frame)
+				.append('\n');
 		}
 		return result.toString().stripTrailing();
+	}
+
+	/**
+	 * Clips a guest error name like a message, shorter (issue 13).
+	 * @param name the name the guest gave its error
+	 * @return the name, at most 64 characters and an ellipsis
+	 */
+	static String clipName(String name) {
+		return (name.length() > MAX_NAME) ? name.substring(0, MAX_NAME) + "..." : name;
 	}
 
 	static String clip(String message) {
@@ -94,6 +109,11 @@ final class GuestErrors {
 					"Worker '" + workerId + "' threw while evaluating its modules: " + message, module,
 					(location != null) ? location.getStartLine() : -1,
 					(location != null) ? location.getStartColumn() : -1);
+		}
+		if (!ex.isGuestException()) {
+			// An engine failure: its message names engine classes (issue 13).
+			return new WorkerLoadException(workerId, "Worker '" + workerId
+					+ "' could not be loaded: the sandbox failed while evaluating its modules; the host log has the details");
 		}
 		return new WorkerLoadException(workerId, "Worker '" + workerId + "' could not be loaded: " + message);
 	}

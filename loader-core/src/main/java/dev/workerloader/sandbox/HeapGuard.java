@@ -58,6 +58,8 @@ final class HeapGuard implements NotificationListener, AutoCloseable {
 
 	private long kills;
 
+	private long lastIdleWarningNanos;
+
 	HeapGuard(Watchdog watchdog, double threshold) {
 		this.watchdog = watchdog;
 		this.threshold = threshold;
@@ -141,6 +143,13 @@ final class HeapGuard implements NotificationListener, AutoCloseable {
 			if (used >= pool.limit) {
 				Watchdog.Watch largest = this.watchdog.largestAllocator();
 				if (largest == null) {
+					// Checked on every poll while the heap stays full: warn at most every
+					// 10 s, or the log itself grows without bound (issue 13).
+					long now = System.nanoTime();
+					if (this.lastIdleWarningNanos != 0 && now - this.lastIdleWarningNanos < 10_000_000_000L) {
+						return;
+					}
+					this.lastIdleWarningNanos = now;
 					logger.warn("Heap pool '" + pool.bean.getName() + "' holds " + used / (1024 * 1024)
 							+ " MiB after collection, over the heap guard threshold of " + pool.limit / (1024 * 1024)
 							+ " MiB, but no worker invocation is running to stop");

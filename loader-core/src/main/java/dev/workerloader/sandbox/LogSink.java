@@ -10,7 +10,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Receives the guest's console output and keeps it in the buffer of the running
- * invocation, up to that invocation's byte limit. Output beyond the limit is dropped and
+ * invocation, up to that invocation's byte limit and {@value Buffer#MAX_ENTRIES} entries.
+ * Each entry costs its level, its text and {@value Buffer#ENTRY_OVERHEAD} bytes, so a
+ * flood of empty entries is not free (issue 13). Output beyond the limit is dropped and
  * the buffer marked truncated. Called on the sandbox thread only.
  *
  * @author Worker Loader team
@@ -50,6 +52,14 @@ final class LogSink implements ProxyExecutable {
 
 		private static final String TRUNCATED = "[output truncated: the log size limit of this worker was reached]";
 
+		/**
+		 * What an entry costs beyond its text: the entry, its level and its list slot.
+		 */
+		static final int ENTRY_OVERHEAD = 64;
+
+		/** The most entries one invocation keeps, whatever its log size limit. */
+		static final int MAX_ENTRIES = 1000;
+
 		private final long limit;
 
 		private final List<LogEntry> entries = new ArrayList<>();
@@ -66,10 +76,10 @@ final class LogSink implements ProxyExecutable {
 			if (this.truncated) {
 				return;
 			}
-			long length = message.length() + level.length();
-			if (this.size + length > this.limit) {
-				long room = this.limit - this.size - level.length();
-				if (room > 0) {
+			long length = message.length() + level.length() + ENTRY_OVERHEAD;
+			if (this.size + length > this.limit || this.entries.size() >= MAX_ENTRIES) {
+				long room = Math.min(message.length(), this.limit - this.size - level.length() - ENTRY_OVERHEAD);
+				if (room > 0 && this.entries.size() < MAX_ENTRIES) {
 					this.entries.add(new LogEntry(level, message.substring(0, (int) room)));
 				}
 				this.entries.add(new LogEntry("warn", TRUNCATED));

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,7 +56,7 @@ final class SandboxWorker implements Worker {
 
 	private final SandboxContext sandbox;
 
-	private final Executor serial;
+	private final SandboxThreads.SerialExecutor serial;
 
 	private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
 
@@ -79,6 +78,15 @@ final class SandboxWorker implements Worker {
 	/** The sandbox thread running one of this worker's tasks, if any (issue 8). */
 	private volatile @Nullable Thread runner;
 
+	/**
+	 * What the running task owes its caller, answered early if its thread is abandoned
+	 * (issue 13).
+	 */
+	private volatile @Nullable CompletableFuture<?> answer;
+
+	/** The listener scope of the running invocation, finished exactly once. */
+	private volatile @Nullable Finish finish;
+
 	private @Nullable Value namespace;
 
 	private @Nullable Value env;
@@ -92,7 +100,7 @@ final class SandboxWorker implements Worker {
 	private Redactor redactor = Redactor.NONE;
 
 	SandboxWorker(GraalWorkerLoader loader, String id, WorkerPolicy policy, String codeHash, SandboxContext sandbox,
-			Executor serial) {
+			SandboxThreads.SerialExecutor serial) {
 		this.loader = loader;
 		this.id = id;
 		this.policy = policy;
@@ -188,6 +196,7 @@ final class SandboxWorker implements Worker {
 						this.sandbox.context.parse(source);
 					}
 					this.namespace = this.sandbox.context.eval(mainSource);
+					requireEvaluated(this.namespace);
 				}
 				catch (PolyglotException ex) {
 					throw translate(ex, watch, true);
@@ -220,6 +229,28 @@ final class SandboxWorker implements Worker {
 		catch (RuntimeException ex) {
 			close();
 			throw ex;
+		}
+	}
+
+	/**
+	 * Refuses a main module whose evaluation has not finished: a top-level {@code await}
+	 * that nothing will settle leaves its exports uninitialized, and every call would
+	 * fail with an engine error (issue 13). Host calls cannot complete while modules
+	 * load, so "not finished" here means "never".
+	 */
+	private void requireEvaluated(Value namespace) {
+		try {
+			for (String key : namespace.getMemberKeys()) {
+				namespace.getMember(key);
+			}
+		}
+		catch (PolyglotException ex) {
+			if (ex.isCancelled() || ex.isInterrupted() || ex.isResourceExhausted()) {
+				throw ex;
+			}
+			throw new WorkerLoadException(this.id, "Worker '" + this.id + "' never finished evaluating its"
+					+ " modules: a top-level await waits for something that never settles (host calls and"
+					+ " timers cannot complete while modules load). Move the await into a method of the export.");
 		}
 	}
 
@@ -276,7 +307,14 @@ final class SandboxWorker implements Worker {
 				// a binding that restored the flag must not fail the next task on this
 				// thread.
 				Thread.interrupted();
+				if (this.closed) {
+					// Queued behind a task whose thread was abandoned: never touch the
+					// context from a second thread.
+					result.completeExceptionally(closedException());
+					return;
+				}
 				this.runner = Thread.currentThread();
+				this.answer = result;
 				@Nullable T value = null;
 				@Nullable Throwable failure = null;
 				try {
@@ -292,6 +330,7 @@ final class SandboxWorker implements Worker {
 					failure = ex;
 				}
 				finally {
+					this.answer = null;
 					this.runner = null;
 				}
 				// Completed once the caller's context is cleared from this thread.
@@ -314,27 +353,58 @@ final class SandboxWorker implements Worker {
 		WorkerListener listener = this.loader.listener();
 		WorkerListener.InvocationScope scope = listener.invocationStarted(new WorkerListener.InvocationStart(this.id,
 				this.policy.name(), this.clientId, this.codeHash, exportName, method));
-		long start = System.nanoTime();
+		Finish once = new Finish(scope, System.nanoTime());
+		this.finish = once;
 		try {
 			Invocation invocation = runInvocation(exportName, method, paramJson, propsJson);
-			guestLogs(listener, invocation.logs());
-			scope.finished(new WorkerListener.InvocationEnd(WorkerListener.SUCCESS, null, null, invocation.cpuTime(),
-					invocation.wallTime(), invocation.allocatedBytes()));
+			if (once.claim()) {
+				guestLogs(listener, invocation.logs());
+				scope.finished(new WorkerListener.InvocationEnd(WorkerListener.SUCCESS, null, null,
+						invocation.cpuTime(), invocation.wallTime(), invocation.allocatedBytes()));
+			}
 			return invocation;
 		}
 		catch (WorkerException ex) {
-			guestLogs(listener, ex.getLogs());
-			QuotaKind quota = (ex instanceof WorkerQuotaExceededException exceeded) ? exceeded.kind() : null;
-			scope.finished(new WorkerListener.InvocationEnd(WorkerListener.outcomeOf(ex), quota, ex.getName(),
-					Duration.ZERO, Duration.ofNanos(System.nanoTime() - start), 0));
+			if (once.claim()) {
+				guestLogs(listener, ex.getLogs());
+				once.failed(ex);
+			}
 			throw ex;
 		}
 		catch (RuntimeException | Error ex) {
 			// Listeners hold thread-bound state (the observation scope): always end it.
-			scope.finished(new WorkerListener.InvocationEnd(WorkerListener.GUEST_ERROR, null, "Error", Duration.ZERO,
-					Duration.ofNanos(System.nanoTime() - start), 0));
+			if (once.claim()) {
+				scope.finished(new WorkerListener.InvocationEnd(WorkerListener.GUEST_ERROR, null, "Error",
+						Duration.ZERO, Duration.ofNanos(System.nanoTime() - once.startNanos), 0));
+			}
 			throw ex;
 		}
+		finally {
+			this.finish = null;
+		}
+	}
+
+	/**
+	 * Gives up on the sandbox thread of a killed invocation that did not stop within the
+	 * grace (issue 13): answers its caller now with the quota exceeded, finishes its
+	 * observation and audit, and lets the loader replace the thread. Called on the
+	 * watchdog thread; never blocks.
+	 * @param thread the stuck thread
+	 * @param sinceKill nanoseconds since the kill
+	 */
+	void abandon(Thread thread, long sinceKill) {
+		WorkerQuotaExceededException ex = quotaException(this.kill.get());
+		this.loader.threadAbandoned(this, thread, ex.kind(), sinceKill);
+		Finish once = this.finish;
+		if (once != null && once.claim()) {
+			once.failed(ex);
+		}
+		CompletableFuture<?> owed = this.answer;
+		if (owed != null) {
+			owed.completeExceptionally(ex);
+		}
+		this.serial.abandonActive();
+		close();
 	}
 
 	private void guestLogs(WorkerListener listener, List<LogEntry> logs) {
@@ -355,7 +425,8 @@ final class SandboxWorker implements Worker {
 		Watchdog.Watch watch = this.loader.watchdog().start(this, limits);
 		try {
 			String status = this.sandbox.runtime
-				.invokeMember("invoke", this.namespace, exportName, method, paramJson, this.env, propsJson, settlement)
+				.invokeMember("invoke", this.namespace, exportName, method, paramJson, this.env, propsJson, settlement,
+						limits.output())
 				.asString();
 			if ("no-export".equals(status)) {
 				throw new WorkerLoadException(this.id, "Worker '" + this.id + "' has no export '" + exportName
@@ -368,9 +439,16 @@ final class SandboxWorker implements Worker {
 								+ "(param, env, ctx) { ... } }.");
 			}
 			awaitSettlement(settlement, method);
+			if (settlement.outputExceeded) {
+				// The serialiser stopped at the quota: the full size is not known, only
+				// that
+				// it is over (issue 13).
+				kill(QuotaKind.OUTPUT, limits.output(), limits.output() + 1);
+				throw quotaException(this.kill.get());
+			}
 			if (!settlement.ok) {
 				// Redacted before clipping: a clip must not leave half a secret.
-				String name = this.redactor.redact(settlement.errorName);
+				String name = GuestErrors.clipName(this.redactor.redact(settlement.errorName));
 				String message = GuestErrors.clip(this.redactor.redact(settlement.errorMessage));
 				String stack = GuestErrors.cleanStack(this.redactor.redact(settlement.errorStack));
 				if (this.accessDenied && WorkerAccessDeniedException.GUEST_ERROR_NAME.equals(settlement.errorName)) {
@@ -389,7 +467,7 @@ final class SandboxWorker implements Worker {
 				// valid: REDACTED needs no escaping.
 				json = this.redactor.redact(json);
 			}
-			Object value = this.loader.codec().fromJson(json);
+			Object value = readResult(json, method);
 			LogSink.Buffer logs = this.sandbox.logSink.end();
 			this.lastOutcome = WorkerListener.SUCCESS;
 			return new Invocation(value, logs.entries(), logs.truncated(), Duration.ofNanos(watch.cpuTime()),
@@ -411,6 +489,21 @@ final class SandboxWorker implements Worker {
 			if (watch.killing) {
 				this.loader.killLatency(this, System.nanoTime() - watch.killedAtNanos);
 			}
+		}
+	}
+
+	/**
+	 * Reads a result the guest serialised. What the codec refuses (nested too deeply,
+	 * over-long keys or numbers) is the guest's error, typed, never a raw Jackson
+	 * exception (issue 13).
+	 */
+	private @Nullable Object readResult(@Nullable String json, String method) {
+		try {
+			return this.loader.codec().fromJson(json);
+		}
+		catch (tools.jackson.core.JacksonException ex) {
+			throw new WorkerException(this.id, "RangeError", "The result of '" + method + "' cannot be returned: "
+					+ ValueCodec.describe(ex) + ". Return a flatter, smaller value.", "");
 		}
 	}
 
@@ -516,11 +609,21 @@ final class SandboxWorker implements Worker {
 			return closedException();
 		}
 		if (loading) {
+			if (!ex.isGuestException() && !ex.isSyntaxError()) {
+				this.loader.logHostFailure(this.id, ex, this.redactor);
+			}
 			return GuestErrors.loadFailure(this.id, ex, this.redactor);
 		}
 		if (ex.isHostException()) {
 			this.loader.logHostFailure(this.id, ex.asHostException(), this.redactor);
 			return new WorkerException(this.id, "Error", "A host call failed", "");
+		}
+		if (!ex.isGuestException()) {
+			// An engine failure: its message names engine classes, which the caller must
+			// not see (issue 13).
+			this.loader.logHostFailure(this.id, ex, this.redactor);
+			return new WorkerException(this.id, "InternalError",
+					"The sandbox failed while running the worker; the host log has the details", "");
 		}
 		String message = GuestErrors.clip(this.redactor.redact(String.valueOf(ex.getMessage())));
 		return new WorkerException(this.id, "InternalError", message, "");
@@ -582,13 +685,15 @@ final class SandboxWorker implements Worker {
 			return;
 		}
 		this.closed = true;
-		this.sandbox.close();
 		this.inbox.add(WAKE_UP);
 		Runnable callback = this.onClose;
 		if (callback != null) {
 			callback.run();
 		}
 		this.loader.workerClosed(this);
+		// Last: closing a context waits for its thread, which a long built-in can hold
+		// for seconds (issue 13).
+		this.sandbox.close();
 	}
 
 	private String exportNames() {
@@ -618,6 +723,35 @@ final class SandboxWorker implements Worker {
 		return "Worker[id=" + this.id + ", policy=" + this.policy.name() + (this.closed ? ", closed" : "") + "]";
 	}
 
+	/**
+	 * The listener scope of one invocation, finished by whoever claims it first: the
+	 * sandbox thread, or the watchdog when it abandons that thread.
+	 */
+	private static final class Finish {
+
+		private final WorkerListener.InvocationScope scope;
+
+		private final long startNanos;
+
+		private final java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
+
+		Finish(WorkerListener.InvocationScope scope, long startNanos) {
+			this.scope = scope;
+			this.startNanos = startNanos;
+		}
+
+		boolean claim() {
+			return this.claimed.compareAndSet(false, true);
+		}
+
+		void failed(WorkerException ex) {
+			QuotaKind quota = (ex instanceof WorkerQuotaExceededException exceeded) ? exceeded.kind() : null;
+			this.scope.finished(new WorkerListener.InvocationEnd(WorkerListener.outcomeOf(ex), quota, ex.getName(),
+					Duration.ZERO, Duration.ofNanos(System.nanoTime() - this.startNanos), 0));
+		}
+
+	}
+
 	private record Kill(QuotaKind kind, long limit, long used, @Nullable String property) {
 
 		Kill(QuotaKind kind, long limit, long used) {
@@ -636,6 +770,8 @@ final class SandboxWorker implements Worker {
 
 		boolean ok;
 
+		boolean outputExceeded;
+
 		@Nullable String json;
 
 		String errorName = "Error";
@@ -650,6 +786,10 @@ final class SandboxWorker implements Worker {
 				return null;
 			}
 			this.done = true;
+			if (arguments[0].isString()) {
+				this.outputExceeded = true;
+				return null;
+			}
 			this.ok = arguments[0].asBoolean();
 			if (this.ok) {
 				this.json = arguments[1].isNull() ? null : arguments[1].asString();

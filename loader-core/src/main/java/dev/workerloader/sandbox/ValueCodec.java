@@ -45,6 +45,28 @@ final class ValueCodec {
 			.readValue(json);
 	}
 
+	/**
+	 * Says which read constraint a value broke, without quoting any of it.
+	 * @param ex what the codec threw
+	 * @return a short reason
+	 */
+	static String describe(JacksonException ex) {
+		String message = String.valueOf(ex.getOriginalMessage());
+		if (message.contains("nesting depth")) {
+			return "it is nested deeper than the JSON reader allows";
+		}
+		if (message.contains("Name length") || message.contains("name length")) {
+			return "it has a key longer than the JSON reader allows";
+		}
+		if (message.contains("String value length") || message.contains("string length")) {
+			return "it has a string longer than the JSON reader allows";
+		}
+		if (message.contains("Number value length") || message.contains("number length")) {
+			return "it has a number longer than the JSON reader allows";
+		}
+		return "the JSON reader refused it (" + ex.getClass().getSimpleName() + ")";
+	}
+
 	@Nullable Object convert(@Nullable Object value, Type type) {
 		JavaType javaType = this.mapper.getTypeFactory().constructType(type);
 		if (value == null) {

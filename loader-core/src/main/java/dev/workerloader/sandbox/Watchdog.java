@@ -36,6 +36,8 @@ final class Watchdog implements AutoCloseable {
 
 	private final long intervalNanos;
 
+	private final long graceNanos;
+
 	private final Thread thread;
 
 	private final ThreadPoolExecutor reaper;
@@ -45,6 +47,16 @@ final class Watchdog implements AutoCloseable {
 	private volatile boolean stopped;
 
 	Watchdog(Duration interval) {
+		this(interval, Duration.ofMillis(100));
+	}
+
+	/**
+	 * Creates a watchdog.
+	 * @param interval how often to check
+	 * @param grace how long a killed invocation may take to stop before its caller is
+	 * answered and its thread abandoned (issue 13)
+	 */
+	Watchdog(Duration interval, Duration grace) {
 		this.threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 		if (!this.threads.isThreadCpuTimeEnabled()) {
 			this.threads.setThreadCpuTimeEnabled(true);
@@ -53,6 +65,7 @@ final class Watchdog implements AutoCloseable {
 			this.threads.setThreadAllocatedMemoryEnabled(true);
 		}
 		this.intervalNanos = interval.toNanos();
+		this.graceNanos = grace.toNanos();
 		// No queue: each kill starts closing at once even if an earlier close is stuck.
 		this.reaper = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 2, TimeUnit.SECONDS, new SynchronousQueue<>(),
 				CleanThreads.factory("worker-loader-reaper", 0));
@@ -72,7 +85,7 @@ final class Watchdog implements AutoCloseable {
 	Watch start(SandboxWorker worker, WorkerLimits limits) {
 		Thread current = Thread.currentThread();
 		long id = current.getId();
-		Watch watch = new Watch(this, worker, limits, id, this.threads.getThreadCpuTime(id),
+		Watch watch = new Watch(this, worker, limits, current, this.threads.getThreadCpuTime(id),
 				this.threads.getThreadAllocatedBytes(id), System.nanoTime());
 		this.running.add(watch);
 		return watch;
@@ -149,7 +162,20 @@ final class Watchdog implements AutoCloseable {
 	}
 
 	private void check(Watch watch) {
-		if (watch.done || watch.killing) {
+		if (watch.done || watch.abandoned) {
+			return;
+		}
+		if (watch.killing) {
+			// Long built-ins (JSON.stringify of shared references, sort, normalize) do
+			// not
+			// see the cancellation for seconds: past the grace, answer the caller and
+			// give
+			// the thread up, so that the quota lands in time and the pool keeps its size
+			// (issue 13).
+			if (System.nanoTime() - watch.killedAtNanos > this.graceNanos) {
+				watch.abandoned = true;
+				watch.worker.abandon(watch.thread, System.nanoTime() - watch.killedAtNanos);
+			}
 			return;
 		}
 		WorkerLimits limits = watch.limits;
@@ -217,6 +243,8 @@ final class Watchdog implements AutoCloseable {
 
 		final WorkerLimits limits;
 
+		final Thread thread;
+
 		private final long threadId;
 
 		private final long cpuStart;
@@ -231,12 +259,16 @@ final class Watchdog implements AutoCloseable {
 
 		volatile long killedAtNanos;
 
-		Watch(Watchdog watchdog, SandboxWorker worker, WorkerLimits limits, long threadId, long cpuStart,
+		volatile boolean abandoned;
+
+		@SuppressWarnings("deprecation") // Thread.getId(): threadId() needs Java 19
+		Watch(Watchdog watchdog, SandboxWorker worker, WorkerLimits limits, Thread thread, long cpuStart,
 				long allocStart, long wallStart) {
 			this.watchdog = watchdog;
 			this.worker = worker;
 			this.limits = limits;
-			this.threadId = threadId;
+			this.thread = thread;
+			this.threadId = thread.getId();
 			this.cpuStart = cpuStart;
 			this.allocStart = allocStart;
 			this.wallStart = wallStart;

@@ -21,6 +21,16 @@
 	const arrayJoin = Array.prototype.join;
 	const arrayMap = Array.prototype.map;
 	const errorToString = Error.prototype.toString;
+	const stringSlice = String.prototype.slice;
+	// Issue 13: what the host reads of a thrown value is clipped here, before it crosses,
+	// so a 20-million-character error name costs nothing to report.
+	const MAX_NAME = 100;
+	const MAX_MESSAGE = 4000;
+	const MAX_STACK = 16384;
+
+	function clipText(text, max) {
+		return text.length > max ? apply(stringSlice, text, [0, max]) : text;
+	}
 
 	function format(value) {
 		if (typeof value === 'string') {
@@ -61,12 +71,12 @@
 		let stack = '';
 		try {
 			if (error !== null && (typeof error === 'object' || typeof error === 'function')) {
-				name = StringCtor(error.name === undefined ? 'Error' : error.name);
-				message = StringCtor(error.message === undefined ? '' : error.message);
-				stack = typeof error.stack === 'string' ? error.stack : '';
+				name = clipText(StringCtor(error.name === undefined ? 'Error' : error.name), MAX_NAME);
+				message = clipText(StringCtor(error.message === undefined ? '' : error.message), MAX_MESSAGE);
+				stack = typeof error.stack === 'string' ? clipText(error.stack, MAX_STACK) : '';
 			} else {
 				name = 'Error';
-				message = 'Uncaught ' + StringCtor(error);
+				message = clipText('Uncaught ' + StringCtor(error), MAX_MESSAGE);
 			}
 		} catch (e) {
 			message = 'the thrown value could not be described';
@@ -79,11 +89,32 @@
 		return json === undefined ? null : json;
 	}
 
-	function settleWith(settle, value) {
+	// Issue 13: serialising a result is bounded by the output quota. The replacer counts
+	// (a little under) the characters written and stops the moment the quota is passed, so a
+	// 30 MB result or a graph of shared references is an OUTPUT kill, not seconds of CPU.
+	const outputExceeded = freeze(create(null));
+
+	function boundedJson(value, limit) {
+		let size = 0;
+		const json = stringify(value, function (key, item) {
+			size += key.length + (typeof item === 'string' ? item.length + 2 : 2);
+			if (size > limit) {
+				throw outputExceeded;
+			}
+			return item;
+		});
+		return json === undefined ? null : json;
+	}
+
+	function settleWith(settle, value, limit) {
 		let json;
 		try {
-			json = toJson(value);
+			json = boundedJson(value, limit);
 		} catch (e) {
+			if (e === outputExceeded) {
+				settle('output', limit);
+				return;
+			}
 			const [name, message] = describeError(e);
 			settle(false, 'TypeError', 'The result is not JSON-serializable: ' + name + ': ' + message, '');
 			return;
@@ -349,7 +380,7 @@
 
 		// Calls exports[exportName][method](param, env, ctx) and reports through settle(ok, ...).
 		// Returns a string status when the export or method does not exist.
-		invoke(namespace, exportName, method, paramJson, env, propsJson, settle) {
+		invoke(namespace, exportName, method, paramJson, env, propsJson, settle, outputLimit) {
 			const target = namespace[exportName];
 			if (target === undefined || target === null) {
 				return 'no-export';
@@ -377,7 +408,7 @@
 				}
 				if (typeof then === 'function') {
 					apply(promiseThen, OwnPromise.resolve(result), [
-						(value) => settleWith(settle, value),
+						(value) => settleWith(settle, value, outputLimit),
 						(error) => {
 							const [name, message, stack] = describeError(error);
 							settle(false, name, message, stack);
@@ -385,7 +416,7 @@
 					return 'pending';
 				}
 			}
-			settleWith(settle, result);
+			settleWith(settle, result, outputLimit);
 			return 'done';
 		},
 

@@ -189,7 +189,7 @@ class EgressTests {
 			http://169.254.1.1/                         | a link-local address
 			http://[fe80::1]/                           | a link-local address
 			http://[fd12:3456::1]/                      | a private (unique-local) address
-			http://100.100.100.200/                     | a carrier-grade NAT address
+			http://100.100.100.200/                     | a cloud metadata address
 			http://0.0.0.0:9/                           | an unspecified address
 			""")
 	void internalAddressesAreRefusedEvenWhenEveryHostIsAllowed(String url, String reason) {
@@ -369,6 +369,13 @@ class EgressTests {
 		assertThat(guard.refuseAddress(java.net.InetAddress.getByName("10.0.0.5"))).isNull();
 		assertThat(guard.refuseAddress(java.net.InetAddress.getByName("10.0.0.6"))).isEqualTo("a private address");
 		assertThat(guard.refuseAddress(java.net.InetAddress.getByName("93.184.215.14"))).isNull();
+	}
+
+	@Test
+	void requestBodyOverTheOutputLimitIsRefusedBeforeItIsRead() {
+		Object result = fetch("local", server.url("/hello"), "{ method: 'POST', body: 'x'.repeat(2 * 1024 * 1024) }");
+		assertThat(message(result)).contains("over the output limit of " + WorkerLimits.DEFAULTS.output(),
+				"policy 'local'", "worker-loader.policies.local.limits.output");
 	}
 
 	private static String message(Object result) {

@@ -54,6 +54,26 @@ class SourceCacheTests {
 		}
 	}
 
+	@Test
+	void cacheIsBoundedByTheEstimatedRetainedSizeNotByCount() {
+		// 40 distinct 512 KiB modules used to fill a 512 MB heap (issue 13); each weighs
+		// about 12 MiB, so a 64 MiB bound keeps at most five.
+		String padding = "//" + "x".repeat(512 * 1024) + "\n";
+		try (GraalWorkerLoader loader = GraalWorkerLoader.builder()
+			.poolMin(0)
+			.poolMax(0)
+			.sourceCacheWeight(64L * 1024 * 1024)
+			.build()) {
+			for (int i = 0; i < 10; i++) {
+				load(loader, WorkerCode.of(padding + "export default { run() { return " + i + "; } }"));
+			}
+			org.awaitility.Awaitility.await()
+				.atMost(java.time.Duration.ofSeconds(20))
+				.untilAsserted(() -> assertThat(loader.sourceCache().size()).isLessThanOrEqualTo(5));
+			assertThat(loader.sourceCache().evictions()).isGreaterThanOrEqualTo(5);
+		}
+	}
+
 	private static void load(GraalWorkerLoader loader, WorkerCode code) {
 		try (Worker worker = loader.load(code)) {
 			worker.getEntrypoint().call("run");

@@ -21,6 +21,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.unit.DataSize;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
@@ -111,6 +112,9 @@ public final class WorkerLoaderAutoConfiguration {
 				prefix + ".sandbox.watchdog-interval", sandbox.getWatchdogInterval(),
 				"The watchdog interval must be positive.");
 		builder.watchdogInterval(sandbox.getWatchdogInterval());
+		require(!sandbox.getKillGrace().isNegative() && !sandbox.getKillGrace().isZero(),
+				prefix + ".sandbox.kill-grace", sandbox.getKillGrace(), "The kill grace must be positive.");
+		builder.killGrace(sandbox.getKillGrace());
 		double threshold = sandbox.getHeapGuardThreshold();
 		require(threshold >= 0.1 && threshold <= 0.99, prefix + ".sandbox.heap-guard-threshold", threshold,
 				"The heap guard threshold is a fraction of the maximum heap between 0.1 and 0.99.");
@@ -123,6 +127,12 @@ public final class WorkerLoaderAutoConfiguration {
 		long cacheSize = properties.getCache().getMaxSize();
 		require(cacheSize >= 0, prefix + ".cache.max-size", cacheSize, "The cache size must not be negative.");
 		builder.sourceCacheSize(cacheSize);
+		DataSize cacheWeight = properties.getCache().getMaxWeight();
+		if (cacheWeight != null) {
+			require(cacheWeight.toBytes() >= 0, prefix + ".cache.max-weight", cacheWeight,
+					"The cache weight must not be negative.");
+			builder.sourceCacheWeight(cacheWeight.toBytes());
+		}
 		WorkerLoaderProperties.Kept kept = properties.getKept();
 		require(kept.getMaxWorkers() >= 1, prefix + ".kept.max-workers", kept.getMaxWorkers(),
 				"At least one worker must be kept for get(id, ...) to work.");

@@ -701,6 +701,12 @@ public class WorkerLoaderProperties {
 		private Duration watchdogInterval = Duration.ofMillis(2);
 
 		/**
+		 * How long a killed invocation may take to stop before its caller is answered
+		 * with the quota exceeded and its thread is abandoned and replaced.
+		 */
+		private Duration killGrace = Duration.ofMillis(100);
+
+		/**
 		 * Fraction of the maximum heap that, when still in use after a garbage
 		 * collection, makes the heap guard stop the worker allocating the most.
 		 */
@@ -728,6 +734,14 @@ public class WorkerLoaderProperties {
 
 		public void setWatchdogInterval(Duration watchdogInterval) {
 			this.watchdogInterval = watchdogInterval;
+		}
+
+		public Duration getKillGrace() {
+			return this.killGrace;
+		}
+
+		public void setKillGrace(Duration killGrace) {
+			this.killGrace = killGrace;
 		}
 
 		public double getHeapGuardThreshold() {
@@ -783,6 +797,20 @@ public class WorkerLoaderProperties {
 		 * Number of parsed sources kept, so that identical code is parsed once.
 		 */
 		private long maxSize = 1024;
+
+		/**
+		 * Estimated heap the parsed sources may retain, about 24 bytes per source
+		 * character. When not set, an eighth of the maximum heap.
+		 */
+		private @Nullable DataSize maxWeight;
+
+		public @Nullable DataSize getMaxWeight() {
+			return this.maxWeight;
+		}
+
+		public void setMaxWeight(@Nullable DataSize maxWeight) {
+			this.maxWeight = maxWeight;
+		}
 
 		public long getMaxSize() {
 			return this.maxSize;

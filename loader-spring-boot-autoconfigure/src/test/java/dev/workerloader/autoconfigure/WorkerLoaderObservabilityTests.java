@@ -117,6 +117,8 @@ class WorkerLoaderObservabilityTests {
 			assertThat(registry.get(WorkerLoaderMetrics.CACHE_SIZE).gauge().value()).isGreaterThanOrEqualTo(3);
 			assertThat(registry.get(WorkerLoaderMetrics.WORKERS_ACTIVE).gauge().value()).isZero();
 			assertThat(registry.get(WorkerLoaderMetrics.WORKERS_KEPT).gauge().value()).isZero();
+			assertThat(registry.get(WorkerLoaderMetrics.THREADS_ABANDONED).functionCounter().count()).isZero();
+			assertThat(registry.get(WorkerLoaderMetrics.THREADS_LINGERING).gauge().value()).isZero();
 			assertThat(registry.get(WorkerLoaderMetrics.POOL_TARGET).gauge().value()).isGreaterThanOrEqualTo(0);
 		});
 	}

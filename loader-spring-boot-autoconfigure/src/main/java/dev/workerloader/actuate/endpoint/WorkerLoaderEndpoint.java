@@ -15,6 +15,7 @@ import dev.workerloader.sandbox.GraalWorkerLoader.CacheDescriptor;
 import dev.workerloader.sandbox.GraalWorkerLoader.KeptWorkerDescriptor;
 import dev.workerloader.sandbox.GraalWorkerLoader.PoolDescriptor;
 import dev.workerloader.sandbox.GraalWorkerLoader.RuntimeDescriptor;
+import dev.workerloader.sandbox.GraalWorkerLoader.ThreadsDescriptor;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -60,7 +61,7 @@ public class WorkerLoaderEndpoint {
 				new QuotaKillsDescriptor(total, kills), this.loader.sourceCache(),
 				new WorkersDescriptor(this.loader.activeWorkers(), this.loader.keptWorkers(), this.loader.loadCount(),
 						List.copyOf(this.loader.keptWorkerIds()), this.loader.keptEvictions()),
-				new RateLimitedDescriptor(this.loader.rateLimiter().refusals(),
+				this.loader.threads(), new RateLimitedDescriptor(this.loader.rateLimiter().refusals(),
 						this.loader.rateLimiter().refusalsByPolicy()),
 				policies);
 	}
@@ -96,12 +97,14 @@ public class WorkerLoaderEndpoint {
 	 * @param quotaKills workers stopped by quota
 	 * @param bytecodeCache the parsed-source cache
 	 * @param workers open and kept workers
+	 * @param threads the sandbox threads, with those abandoned by killed workers that did
+	 * not stop in time
 	 * @param rateLimited loads and calls refused by rate limits
 	 * @param policies the policies by name
 	 */
 	public record WorkerLoaderDescriptor(@Nullable RuntimeDescriptor runtime, boolean ready, PoolDescriptor pool,
 			QuotaKillsDescriptor quotaKills, CacheDescriptor bytecodeCache, WorkersDescriptor workers,
-			RateLimitedDescriptor rateLimited,
+			ThreadsDescriptor threads, RateLimitedDescriptor rateLimited,
 			Map<String, PolicyDescriptor> policies) implements OperationResponseBody {
 	}
 

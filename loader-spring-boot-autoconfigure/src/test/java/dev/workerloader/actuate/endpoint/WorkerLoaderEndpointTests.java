@@ -63,6 +63,10 @@ class WorkerLoaderEndpointTests {
 		assertThat(descriptor.workers().keptIds()).containsExactly("kept-one");
 		assertThat(descriptor.workers().loaded()).isEqualTo(2);
 		assertThat(descriptor.pool().max()).isPositive();
+		assertThat(descriptor.threads().size()).isPositive();
+		// On a starved machine even a tight loop can outlast the kill grace and be
+		// abandoned.
+		assertThat(descriptor.threads().abandoned()).isGreaterThanOrEqualTo(descriptor.threads().lingering());
 		assertThat(descriptor.policies()).containsOnlyKeys("default");
 		assertThat(descriptor.policies().get("default").bindings()).containsExactly("CHAT_ROOM");
 		assertThat(descriptor.policies().get("default").vars()).containsExactly("API_TOKEN");
