@@ -220,12 +220,27 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 	private SandboxWorker doLoad(String id, WorkerCode code, @Nullable String clientId) {
 		WorkerPolicy policy = resolvePolicy(id, code.policy());
 		this.hostServices.beforeLoad(id, clientId, policy);
+		return assemble(id, code, clientId, policy, false);
+	}
+
+	/**
+	 * Loads a worker of the start-up warm-up (issue 18) through the real assembly path,
+	 * under a built-in policy with the default limits: no rate limit, no listener, no
+	 * parse-cache entry, not counted as a load.
+	 */
+	SandboxWorker loadSynthetic(String id, WorkerCode code) {
+		return assemble(id, code, null, StartupWarmUp.POLICY, true);
+	}
+
+	private SandboxWorker assemble(String id, WorkerCode code, @Nullable String clientId, WorkerPolicy policy,
+			boolean synthetic) {
 		Map<String, ExposedBinding> granted = new LinkedHashMap<>();
 		Map<String, @Nullable Object> data = new LinkedHashMap<>();
 		checkEnv(id, code, policy, granted, data);
 		WorkerLimits limits = policy.limits();
-		CodeChecks.check(id, code, policy.name(), limits, (module) -> this.nestingDepths
-			.get(code.sha256() + '/' + module.name(), (key) -> NestingScanner.scan(module.content())));
+		CodeChecks.check(id, code, policy.name(), limits,
+				(module) -> synthetic ? NestingScanner.scan(module.content()) : this.nestingDepths
+					.get(code.sha256() + '/' + module.name(), (key) -> NestingScanner.scan(module.content())));
 		String envJson = this.codec.toJson(data);
 		if (envJson.length() > limits.envSize()) {
 			throw new WorkerLoadException(id, "EnvTooLarge",
@@ -242,7 +257,8 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 			if (module.type() == WorkerCode.ModuleType.TEXT) {
 				continue;
 			}
-			Source source = source(code, module, modules.get(module.name()));
+			Source source = synthetic ? newSource(module, modules.get(module.name()))
+					: source(code, module, modules.get(module.name()));
 			parseFirst.add(source);
 			if (module.name().equals(code.mainModule())) {
 				mainSource = source;
@@ -256,6 +272,9 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		SandboxContext context = (limits.statements() > 0) ? engine().newContext(limits.statements())
 				: this.pool.acquire();
 		SandboxWorker worker = new SandboxWorker(this, id, policy, codeHash(code), context, this.threads.serial());
+		if (synthetic) {
+			worker.synthetic();
+		}
 		worker.redactor(Redactor.of(policy.secrets().values(), WorkerPolicy.MIN_SECRET_LENGTH));
 		bindingHost.attach(worker);
 		worker.clientId(clientId, code.clientId());
@@ -268,7 +287,9 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		}
 		this.active.add(worker);
 		worker.start(modules, parseFirst, mainSource, envJson, bindingHost.bindingsJson(), bindingHost);
-		this.loads.incrementAndGet();
+		if (!synthetic) {
+			this.loads.incrementAndGet();
+		}
 		return worker;
 	}
 
@@ -400,11 +421,14 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		// module's key under the hash of the whole code, which is computed once per code.
 		String key = this.moduleKeys.get(code.sha256() + '/' + module.name(),
 				(k) -> sha256(name.length() + ":" + name + "|" + module.type() + "|" + content));
-		return this.sources.get(key,
-				(k) -> Source.newBuilder("js", content, name)
-					.mimeType(ModuleFileSystem.MODULE_MIME_TYPE)
-					.cached(true)
-					.buildLiteral());
+		return this.sources.get(key, (k) -> newSource(module, content));
+	}
+
+	private static Source newSource(Module module, String content) {
+		return Source.newBuilder("js", content, APP_ROOT + module.name())
+			.mimeType(ModuleFileSystem.MODULE_MIME_TYPE)
+			.cached(true)
+			.buildLiteral();
 	}
 
 	static String codeHash(WorkerCode code) {
@@ -423,6 +447,21 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 
 	private SandboxEngine engine() {
 		return this.engine.join();
+	}
+
+	/**
+	 * Warms the engine and the loader's own code paths with a synthetic workload through
+	 * the real load and call path (issue 18): fresh workers of never-seen code and of
+	 * repeated code, sync and async calls, a guest error. Synthetic workers reach no
+	 * listener (no metrics, audit or logs), no rate limit and no parse-cache entry. Call
+	 * it once at start-up, before the instance takes traffic; it stops after
+	 * {@code loads} workers or {@code maxTime}, whichever comes first.
+	 * @param loads the largest number of synthetic workers to load
+	 * @param maxTime the longest the warm-up may take
+	 * @return what the warm-up did
+	 */
+	public WarmUpResult warmUp(int loads, Duration maxTime) {
+		return StartupWarmUp.run(this, loads, maxTime);
 	}
 
 	/**
