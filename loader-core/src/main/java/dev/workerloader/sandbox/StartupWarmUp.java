@@ -3,10 +3,14 @@ package dev.workerloader.sandbox;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import dev.workerloader.Entrypoint;
+import dev.workerloader.Worker;
 import dev.workerloader.WorkerCode;
 import dev.workerloader.WorkerException;
+import dev.workerloader.WorkerLoader;
+import dev.workerloader.codemode.RunResult;
 import dev.workerloader.policy.WorkerLimits;
 import dev.workerloader.policy.WorkerPolicy;
 import org.apache.commons.logging.Log;
@@ -71,6 +75,16 @@ final class StartupWarmUp {
 						+ " return JSON.parse(JSON.stringify(o)); }, async later(p) { await Promise.resolve(" + i
 						+ "); return { sum: p.n + " + i + " }; }, fail() { throw new RangeError('warm-up " + i
 						+ "'); } }";
+		if (i % 4 == 1) {
+			// Code Mode, as a model's tool call arrives: normalised, loaded, run.
+			RunResult run = new SyntheticLoader(loader, i).run("const items = [param.n, " + i
+					+ "].map((x) => ({ x, y: x * 2 }));\nconsole.log('items', items.length);\nreturn { items };",
+					Map.of("n", i));
+			if (run.error() != null) {
+				throw new IllegalStateException("The warm-up's Code Mode run failed: " + run.error().name());
+			}
+			return;
+		}
 		WorkerCode.Builder code = WorkerCode.builder().module("main.js", main).env("TOKEN_SIZE", 8);
 		if (repeated) {
 			code.module("util.js", UTIL);
@@ -89,6 +103,33 @@ final class StartupWarmUp {
 				}
 			}
 		}
+	}
+
+	/**
+	 * Loads every worker synthetically, so that Code Mode's own path is warmed too.
+	 */
+	private record SyntheticLoader(GraalWorkerLoader loader, int i) implements WorkerLoader {
+
+		@Override
+		public Worker load(WorkerCode code) {
+			return this.loader.loadSynthetic("worker-loader-warm-up-" + this.i, code);
+		}
+
+		@Override
+		public Worker get(String id, Supplier<WorkerCode> code) {
+			throw new UnsupportedOperationException("The warm-up keeps no workers");
+		}
+
+		@Override
+		public Worker get(String id, WorkerCode code) {
+			throw new UnsupportedOperationException("The warm-up keeps no workers");
+		}
+
+		@Override
+		public boolean evict(String id) {
+			return false;
+		}
+
 	}
 
 	private static Duration median(long[] times, int from, int to) {
