@@ -23,10 +23,12 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = WorkerLoaderAutoConfiguration.class)
 @ConditionalOnClass({ WorkerLoaderStatistics.class, ConditionalOnAvailableEndpoint.class })
-@ConditionalOnAvailableEndpoint(WorkerLoaderEndpoint.class)
 public final class WorkerLoaderEndpointAutoConfiguration {
 
+	// On the method, not the class: a class-level actuator condition fails to load when
+	// the class condition has not filtered the class out first (issue 14).
 	@Bean
+	@ConditionalOnAvailableEndpoint(WorkerLoaderEndpoint.class)
 	@ConditionalOnSingleCandidate(WorkerLoaderStatistics.class)
 	@ConditionalOnBean(WorkerLoader.class)
 	@ConditionalOnMissingBean

@@ -23,10 +23,12 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = WorkerLoaderAutoConfiguration.class)
 @ConditionalOnClass({ WorkerLoaderStatistics.class, HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
 @ConditionalOnSingleCandidate(WorkerLoaderStatistics.class)
-@ConditionalOnEnabledHealthIndicator("workerloader")
 public final class WorkerLoaderHealthAutoConfiguration {
 
+	// On the method, not the class: a class-level actuator condition fails to load when
+	// the class condition has not filtered the class out first (issue 14).
 	@Bean(name = "workerloaderHealthIndicator")
+	@ConditionalOnEnabledHealthIndicator("workerloader")
 	@ConditionalOnMissingBean(name = "workerloaderHealthIndicator")
 	WorkerLoaderHealthIndicator workerloaderHealthIndicator(WorkerLoaderStatistics loader) {
 		return new WorkerLoaderHealthIndicator(loader);
