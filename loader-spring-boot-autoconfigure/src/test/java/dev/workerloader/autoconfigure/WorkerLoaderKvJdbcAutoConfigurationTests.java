@@ -89,6 +89,19 @@ class WorkerLoaderKvJdbcAutoConfigurationTests {
 	}
 
 	@Test
+	void workerLoaderDataSourceThatIsNoDefaultCandidateIsUsed() {
+		this.contextRunner.withUserConfiguration(NonDefaultCandidateConfiguration.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			DataSource application = context.getBean(DataSource.class);
+			DataSource workers = context.getBean("workersDataSource", DataSource.class);
+			assertThat(application).isNotSameAs(workers);
+			assertThat(hasKvTables(workers)).isTrue();
+			assertThat(hasKvTables(application)).isFalse();
+			roundTrip(context.getBean(JdbcKvStore.class));
+		});
+	}
+
+	@Test
 	void severalDataSourcesWithoutPrimaryOrQualifierKeepKvInMemory() {
 		this.contextRunner.withBean("one", DataSource.class, () -> h2("kv-one"))
 			.withBean("two", DataSource.class, () -> h2("kv-two"))
@@ -168,6 +181,22 @@ class WorkerLoaderKvJdbcAutoConfigurationTests {
 		finally {
 			JdbcClient.create(admin).sql("DROP SCHEMA " + schema + " CASCADE").update();
 		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class NonDefaultCandidateConfiguration {
+
+		@Bean
+		DataSource applicationDataSource() {
+			return h2("kv-app-only");
+		}
+
+		@Bean(defaultCandidate = false)
+		@WorkerLoaderDataSource
+		DataSource workersDataSource() {
+			return h2("kv-workers-only");
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
