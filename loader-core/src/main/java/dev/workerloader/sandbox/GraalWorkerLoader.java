@@ -30,6 +30,7 @@ import dev.workerloader.WorkerCode.Module;
 import dev.workerloader.WorkerListener;
 import dev.workerloader.WorkerLoadException;
 import dev.workerloader.WorkerLoader;
+import dev.workerloader.WorkerLoaderStatistics;
 import dev.workerloader.WorkerPolicyException;
 import dev.workerloader.WorkerQuotaExceededException;
 import dev.workerloader.binding.BindingProvider;
@@ -64,7 +65,7 @@ import tools.jackson.databind.json.JsonMapper;
  * @author Worker Loader team
  * @since 0.1.0
  */
-public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
+public final class GraalWorkerLoader implements WorkerLoader, WorkerLoaderStatistics, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(GraalWorkerLoader.class);
 
@@ -638,6 +639,12 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		return this.hostServices.rateLimiter();
 	}
 
+	@Override
+	public RateLimitedDescriptor rateLimited() {
+		ClientRateLimiter limiter = rateLimiter();
+		return new RateLimitedDescriptor(limiter.refusals(), limiter.refusalsByPolicy());
+	}
+
 	Watchdog watchdog() {
 		return this.watchdog;
 	}
@@ -713,82 +720,6 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		this.pool.close();
 		this.hostServices.close();
 		this.engine.thenAccept(SandboxEngine::close);
-	}
-
-	/**
-	 * What runs the sandboxes.
-	 *
-	 * @param graalVersion the GraalJS (polyglot) version
-	 * @param implementation the Truffle runtime name
-	 * @param jit whether the optimizing JIT compiles guest code
-	 * @param jdk the JDK version and vendor
-	 */
-	public record RuntimeDescriptor(String graalVersion, String implementation, boolean jit, String jdk) {
-	}
-
-	/**
-	 * A worker kept by {@link GraalWorkerLoader#get(String, Supplier)} or
-	 * {@link GraalWorkerLoader#get(String, WorkerCode)}.
-	 *
-	 * @param id the worker id
-	 * @param policy the policy name
-	 * @param codeSha256 the SHA-256 of its code
-	 * @param age how long it has been loaded
-	 * @param invocations the number of calls so far
-	 * @param lastOutcome the outcome of the last call, if any
-	 */
-	public record KeptWorkerDescriptor(String id, String policy, String codeSha256, Duration age, long invocations,
-			@Nullable String lastOutcome) {
-	}
-
-	/**
-	 * The warm pool of pre-initialized sandbox contexts. Each context serves one worker
-	 * and is never returned.
-	 *
-	 * @param min the smallest number of idle contexts kept ready
-	 * @param max the largest number of idle contexts kept ready
-	 * @param target the number of idle contexts aimed for now: the acquisitions of the
-	 * last second, between min and max
-	 * @param size the open contexts that came from the pool: idle plus serving a worker
-	 * @param idle the contexts ready to be handed out
-	 * @param created the contexts built ahead of time since start
-	 * @param acquired the contexts handed out since start
-	 * @param misses the acquisitions that found no idle context and built one inline
-	 * @param engineReady whether the engine finished warming up
-	 */
-	public record PoolDescriptor(int min, int max, int target, int size, int idle, long created, long acquired,
-			long misses, boolean engineReady) {
-	}
-
-	/**
-	 * The platform threads that run guest code. A thread stuck in a long built-in after
-	 * its worker was killed is abandoned and replaced until it returns.
-	 *
-	 * @param size the configured number of threads
-	 * @param live the threads alive now, replacements included
-	 * @param active the threads running guest code now
-	 * @param abandoned the threads given up on since start
-	 * @param lingering the abandoned threads still stuck now
-	 * @param returned the abandoned threads that came back
-	 * @param notReplaced the abandoned threads not replaced because too many lingered
-	 * @param lastLinger how long the last returning thread stayed stuck after it was
-	 * abandoned, or {@code null}
-	 * @param maxLinger the longest such time, or {@code null}
-	 */
-	public record ThreadsDescriptor(int size, int live, int active, long abandoned, int lingering, long returned,
-			long notReplaced, @Nullable Duration lastLinger, @Nullable Duration maxLinger) {
-	}
-
-	/**
-	 * Statistics of a cache.
-	 *
-	 * @param hits the hit count
-	 * @param misses the miss count
-	 * @param hitRate hits divided by requests, or 1 when there was no request
-	 * @param size the estimated number of entries
-	 * @param evictions the eviction count
-	 */
-	public record CacheDescriptor(long hits, long misses, double hitRate, long size, long evictions) {
 	}
 
 	/**

@@ -1,20 +1,22 @@
 package dev.workerloader.autoconfigure;
 
 import dev.workerloader.actuate.audit.AuditWorkerListener;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.actuate.audit.AuditEvent;
+
 import org.springframework.boot.actuate.audit.AuditEventRepository;
+import org.springframework.boot.actuate.audit.listener.AuditApplicationEvent;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
- * Auto-configuration} of the Worker Loader audit trail: every load and invocation becomes
- * an {@link AuditEvent}, stored in the {@link AuditEventRepository} when there is one and
- * logged to {@code dev.workerloader.audit} otherwise. Switch it off with
+ * Auto-configuration} of the Worker Loader audit trail: every load and invocation is
+ * published as an {@link AuditApplicationEvent}, which Boot's {@code AuditListener}
+ * stores in the {@link AuditEventRepository} when the application defines one. Applies
+ * only when Actuator is on the class path. Switch it off with
  * {@code worker-loader.audit.enabled=false}.
  *
  * @author Worker Loader team
@@ -22,15 +24,15 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(before = WorkerLoaderAutoConfiguration.class,
 		afterName = "org.springframework.boot.actuate.autoconfigure.audit.AuditAutoConfiguration")
-@ConditionalOnClass(AuditEvent.class)
+@ConditionalOnClass(AuditApplicationEvent.class)
 @ConditionalOnBooleanProperty(prefix = WorkerLoaderProperties.CONFIG_PREFIX, name = "audit.enabled",
 		matchIfMissing = true)
 public final class WorkerLoaderAuditAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	AuditWorkerListener workerLoaderAuditListener(ObjectProvider<AuditEventRepository> repository) {
-		return new AuditWorkerListener(repository.getIfAvailable());
+	AuditWorkerListener workerLoaderAuditListener(ApplicationEventPublisher publisher) {
+		return new AuditWorkerListener(publisher);
 	}
 
 }

@@ -500,12 +500,6 @@ public class WorkerLoaderProperties {
 		 */
 		private int maxBatchSize = 128;
 
-		/**
-		 * Whether to create the worker_kv tables on startup when KV is stored in a
-		 * DataSource.
-		 */
-		private boolean initializeSchema = true;
-
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -552,14 +546,6 @@ public class WorkerLoaderProperties {
 
 		public void setMaxBatchSize(int maxBatchSize) {
 			this.maxBatchSize = maxBatchSize;
-		}
-
-		public boolean isInitializeSchema() {
-			return this.initializeSchema;
-		}
-
-		public void setInitializeSchema(boolean initializeSchema) {
-			this.initializeSchema = initializeSchema;
 		}
 
 	}
@@ -862,8 +848,8 @@ public class WorkerLoaderProperties {
 	public static class Audit {
 
 		/**
-		 * Whether every load and invocation becomes an AuditEvent (stored in the
-		 * AuditEventRepository, or logged to 'dev.workerloader.audit' without one).
+		 * Whether every load and invocation is published as an AuditApplicationEvent,
+		 * stored in the AuditEventRepository when there is one. Needs Actuator.
 		 */
 		private boolean enabled = true;
 

@@ -10,12 +10,14 @@ import java.util.TreeSet;
 import dev.workerloader.QuotaKind;
 import dev.workerloader.policy.WorkerLimits;
 import dev.workerloader.policy.WorkerPolicy;
-import dev.workerloader.sandbox.GraalWorkerLoader;
-import dev.workerloader.sandbox.GraalWorkerLoader.CacheDescriptor;
-import dev.workerloader.sandbox.GraalWorkerLoader.KeptWorkerDescriptor;
-import dev.workerloader.sandbox.GraalWorkerLoader.PoolDescriptor;
-import dev.workerloader.sandbox.GraalWorkerLoader.RuntimeDescriptor;
-import dev.workerloader.sandbox.GraalWorkerLoader.ThreadsDescriptor;
+import dev.workerloader.WorkerLoader;
+import dev.workerloader.WorkerLoaderStatistics;
+import dev.workerloader.WorkerLoaderStatistics.CacheDescriptor;
+import dev.workerloader.WorkerLoaderStatistics.KeptWorkerDescriptor;
+import dev.workerloader.WorkerLoaderStatistics.PoolDescriptor;
+import dev.workerloader.WorkerLoaderStatistics.RateLimitedDescriptor;
+import dev.workerloader.WorkerLoaderStatistics.RuntimeDescriptor;
+import dev.workerloader.WorkerLoaderStatistics.ThreadsDescriptor;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -35,14 +37,28 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 @Endpoint(id = "workerloader")
 public class WorkerLoaderEndpoint {
 
-	private final GraalWorkerLoader loader;
+	private final WorkerLoaderStatistics loader;
+
+	private final WorkerLoader evictor;
 
 	/**
-	 * Creates the endpoint for the given loader.
+	 * Creates the endpoint for a loader that is its own statistics view, such as
+	 * {@code GraalWorkerLoader}.
+	 * @param <L> the loader type
 	 * @param loader the loader
 	 */
-	public WorkerLoaderEndpoint(GraalWorkerLoader loader) {
-		this.loader = loader;
+	public <L extends WorkerLoader & WorkerLoaderStatistics> WorkerLoaderEndpoint(L loader) {
+		this(loader, loader);
+	}
+
+	/**
+	 * Creates the endpoint.
+	 * @param statistics what the read operations show
+	 * @param loader the loader whose kept workers the delete operation evicts
+	 */
+	public WorkerLoaderEndpoint(WorkerLoaderStatistics statistics, WorkerLoader loader) {
+		this.loader = statistics;
+		this.evictor = loader;
 	}
 
 	/**
@@ -61,9 +77,7 @@ public class WorkerLoaderEndpoint {
 				new QuotaKillsDescriptor(total, kills), this.loader.sourceCache(),
 				new WorkersDescriptor(this.loader.activeWorkers(), this.loader.keptWorkers(), this.loader.loadCount(),
 						List.copyOf(this.loader.keptWorkerIds()), this.loader.keptEvictions()),
-				this.loader.threads(), new RateLimitedDescriptor(this.loader.rateLimiter().refusals(),
-						this.loader.rateLimiter().refusalsByPolicy()),
-				policies);
+				this.loader.threads(), this.loader.rateLimited(), policies);
 	}
 
 	/**
@@ -84,7 +98,7 @@ public class WorkerLoaderEndpoint {
 	 */
 	@DeleteOperation
 	public EvictionDescriptor evict(@Selector String id) {
-		return new EvictionDescriptor(id, this.loader.evict(id));
+		return new EvictionDescriptor(id, this.evictor.evict(id));
 	}
 
 	/**
@@ -106,15 +120,6 @@ public class WorkerLoaderEndpoint {
 			QuotaKillsDescriptor quotaKills, CacheDescriptor bytecodeCache, WorkersDescriptor workers,
 			ThreadsDescriptor threads, RateLimitedDescriptor rateLimited,
 			Map<String, PolicyDescriptor> policies) implements OperationResponseBody {
-	}
-
-	/**
-	 * Loads and calls refused by per-client rate limits.
-	 *
-	 * @param total all refusals
-	 * @param byPolicy refusals by policy
-	 */
-	public record RateLimitedDescriptor(long total, Map<String, Long> byPolicy) {
 	}
 
 	/**
