@@ -2,6 +2,7 @@ package dev.workerloader.autoconfigure;
 
 import dev.workerloader.WorkerListener;
 import dev.workerloader.WorkerLoader;
+import dev.workerloader.WorkerLoaderStatistics;
 import dev.workerloader.binding.BindingProvider;
 import dev.workerloader.egress.OutboundHandler;
 import dev.workerloader.logging.GuestLogForwarder;
@@ -17,6 +18,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
@@ -82,6 +84,13 @@ public final class WorkerLoaderAutoConfiguration {
 		listeners.orderedStream().forEach(builder::listener);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return builder.build();
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty(prefix = WorkerLoaderProperties.CONFIG_PREFIX, name = "require-jit")
+	@ConditionalOnSingleCandidate(WorkerLoaderStatistics.class)
+	static WorkerLoaderJitCheck workerLoaderJitCheck(ObjectProvider<WorkerLoaderStatistics> loader) {
+		return new WorkerLoaderJitCheck(loader.getObject());
 	}
 
 	@Configuration(proxyBeanMethods = false)

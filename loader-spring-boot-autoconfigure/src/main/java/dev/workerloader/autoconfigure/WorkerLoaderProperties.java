@@ -43,6 +43,13 @@ public class WorkerLoaderProperties {
 	 */
 	private final Map<String, Binding> bindings = new LinkedHashMap<>();
 
+	/**
+	 * Whether startup fails when GraalJS would run guest code in its interpreter instead
+	 * of the optimizing JIT (JDK 17 or 21, no JVMCI, compiler jars missing or newer than
+	 * the JDK). When false, startup logs one WARN saying why and what to add.
+	 */
+	private boolean requireJit;
+
 	private final Sandbox sandbox = new Sandbox();
 
 	private final Pool pool = new Pool();
@@ -63,6 +70,14 @@ public class WorkerLoaderProperties {
 
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
+	}
+
+	public boolean isRequireJit() {
+		return this.requireJit;
+	}
+
+	public void setRequireJit(boolean requireJit) {
+		this.requireJit = requireJit;
 	}
 
 	public Map<String, Policy> getPolicies() {
