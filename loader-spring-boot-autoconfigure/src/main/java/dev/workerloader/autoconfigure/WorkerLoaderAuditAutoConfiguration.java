@@ -8,6 +8,8 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -25,12 +27,21 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass(AuditEvent.class)
 @ConditionalOnBooleanProperty(prefix = WorkerLoaderProperties.CONFIG_PREFIX, name = "audit.enabled",
 		matchIfMissing = true)
+@EnableConfigurationProperties(WorkerLoaderProperties.class)
 public final class WorkerLoaderAuditAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	AuditWorkerListener workerLoaderAuditListener(ObjectProvider<AuditEventRepository> repository) {
-		return new AuditWorkerListener(repository.getIfAvailable());
+	AuditWorkerListener workerLoaderAuditListener(ObjectProvider<AuditEventRepository> repository,
+			WorkerLoaderProperties properties) {
+		AuditEventRepository events = repository.getIfAvailable();
+		if (events == null && properties.getAudit().getStore() == WorkerLoaderProperties.Audit.Store.JDBC) {
+			// Issue 17: asking for a shared, durable trail and silently getting a log.
+			throw new InvalidConfigurationPropertyValueException(WorkerLoaderProperties.CONFIG_PREFIX + ".audit.store",
+					"jdbc", "A shared audit trail needs a single DataSource bean and Spring Boot's JDBC support"
+							+ " (spring-boot-starter-jdbc) on the classpath.");
+		}
+		return new AuditWorkerListener(events);
 	}
 
 }
