@@ -113,6 +113,16 @@ public interface WorkerLoaderStatistics {
 	RateLimitedDescriptor rateLimited();
 
 	/**
+	 * Returns the requests to the store of the rate-limit buckets (issue 17): with a
+	 * shared store, its latency is added to every rate-limited load and call. A loader
+	 * without a store of its own reports an idle in-memory one.
+	 * @return the store's requests
+	 */
+	default RateLimitStoreDescriptor rateLimitStore() {
+		return new RateLimitStoreDescriptor("memory", 0, 0, 0);
+	}
+
+	/**
 	 * Returns the policies this loader checks workers against.
 	 * @return the policies
 	 */
@@ -125,6 +135,17 @@ public interface WorkerLoaderStatistics {
 	 * @param byPolicy refusals by policy
 	 */
 	record RateLimitedDescriptor(long total, Map<String, Long> byPolicy) {
+	}
+
+	/**
+	 * Requests to the store of the rate-limit buckets.
+	 *
+	 * @param store the store's name ({@code memory}, {@code jdbc})
+	 * @param requests requests made to it
+	 * @param timeNanos their total time, in nanoseconds
+	 * @param failures requests that failed, each refusing its load or call
+	 */
+	record RateLimitStoreDescriptor(String store, long requests, long timeNanos, long failures) {
 	}
 
 	/**

@@ -28,7 +28,20 @@ public class WorkerRateLimitedException extends WorkerException {
 	 * @param message what was refused, for which client, and how to allow more
 	 */
 	public WorkerRateLimitedException(@Nullable String workerId, String policy, Duration retryAfter, String message) {
-		super(workerId, "RateLimited", message);
+		this(workerId, "RateLimited", policy, retryAfter, message);
+	}
+
+	/**
+	 * Creates a new exception of a more specific category.
+	 * @param workerId the worker id, if known
+	 * @param name the category name
+	 * @param policy the policy whose rate limit refused
+	 * @param retryAfter how long until one more request is allowed
+	 * @param message what was refused, for which client, and how to allow more
+	 */
+	protected WorkerRateLimitedException(@Nullable String workerId, String name, String policy, Duration retryAfter,
+			String message) {
+		super(workerId, name, message);
 		this.policy = policy;
 		this.retryAfter = retryAfter;
 	}

@@ -1,10 +1,12 @@
 package dev.workerloader.metrics;
 
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 import dev.workerloader.QuotaKind;
 import dev.workerloader.WorkerLoaderStatistics;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.BaseUnits;
@@ -82,6 +84,19 @@ public class WorkerLoaderMetrics implements MeterBinder {
 	 */
 	public static final String RATE_LIMITED = "worker.loader.rate.limited";
 
+	/**
+	 * Requests to the store of the rate-limit buckets, timed, tagged {@code store}
+	 * ({@code memory}, {@code jdbc}): with a shared store, its latency is added to every
+	 * rate-limited load and call (issue 17).
+	 */
+	public static final String RATE_LIMIT_STORE = "worker.loader.ratelimit.store";
+
+	/**
+	 * Requests to the store of the rate-limit buckets that failed, tagged {@code store}:
+	 * each refused its load or call (fail closed).
+	 */
+	public static final String RATE_LIMIT_STORE_FAILURES = "worker.loader.ratelimit.store.failures";
+
 	private final WorkerLoaderStatistics loader;
 
 	/**
@@ -144,6 +159,17 @@ public class WorkerLoaderMetrics implements MeterBinder {
 			.register(registry);
 		FunctionCounter.builder(RATE_LIMITED, loader, (l) -> l.rateLimited().total())
 			.description("Loads and calls refused by a per-client rate limit")
+			.register(registry);
+		String store = loader.rateLimitStore().store();
+		FunctionTimer
+			.builder(RATE_LIMIT_STORE, loader, (l) -> l.rateLimitStore().requests(),
+					(l) -> l.rateLimitStore().timeNanos(), TimeUnit.NANOSECONDS)
+			.description("Requests to the store of the rate-limit buckets")
+			.tag("store", store)
+			.register(registry);
+		FunctionCounter.builder(RATE_LIMIT_STORE_FAILURES, loader, (l) -> l.rateLimitStore().failures())
+			.description("Requests to the store of the rate-limit buckets that failed and refused their load or call")
+			.tag("store", store)
 			.register(registry);
 		Gauge.builder(WORKERS_ACTIVE, loader, WorkerLoaderStatistics::activeWorkers)
 			.description("Workers currently open")

@@ -645,6 +645,13 @@ public final class GraalWorkerLoader implements WorkerLoader, WorkerLoaderStatis
 		return new RateLimitedDescriptor(limiter.refusals(), limiter.refusalsByPolicy());
 	}
 
+	@Override
+	public RateLimitStoreDescriptor rateLimitStore() {
+		ClientRateLimiter limiter = rateLimiter();
+		return new RateLimitStoreDescriptor(limiter.store().name(), limiter.storeRequests(), limiter.storeTime(),
+				limiter.storeFailures());
+	}
+
 	Watchdog watchdog() {
 		return this.watchdog;
 	}

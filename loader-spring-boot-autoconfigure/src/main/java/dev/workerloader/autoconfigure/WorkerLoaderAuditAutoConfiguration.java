@@ -2,12 +2,15 @@ package dev.workerloader.autoconfigure;
 
 import dev.workerloader.actuate.audit.AuditWorkerListener;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.audit.AuditEventRepository;
 import org.springframework.boot.actuate.audit.listener.AuditApplicationEvent;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 
@@ -27,11 +30,20 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass(AuditApplicationEvent.class)
 @ConditionalOnBooleanProperty(prefix = WorkerLoaderProperties.CONFIG_PREFIX, name = "audit.enabled",
 		matchIfMissing = true)
+@EnableConfigurationProperties(WorkerLoaderProperties.class)
 public final class WorkerLoaderAuditAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	AuditWorkerListener workerLoaderAuditListener(ApplicationEventPublisher publisher) {
+	AuditWorkerListener workerLoaderAuditListener(ApplicationEventPublisher publisher,
+			ObjectProvider<AuditEventRepository> repository, WorkerLoaderProperties properties) {
+		if (properties.getAudit().getStore() == WorkerLoaderProperties.Audit.Store.JDBC
+				&& repository.getIfAvailable() == null) {
+			// Issue 17: asking for a shared, durable trail and silently getting none.
+			throw new InvalidConfigurationPropertyValueException(WorkerLoaderProperties.CONFIG_PREFIX + ".audit.store",
+					"jdbc", "A shared audit trail needs a single DataSource bean and Spring Boot's JDBC support"
+							+ " (spring-boot-starter-jdbc) on the classpath.");
+		}
 		return new AuditWorkerListener(publisher);
 	}
 

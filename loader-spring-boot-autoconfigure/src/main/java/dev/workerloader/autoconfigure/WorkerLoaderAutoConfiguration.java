@@ -9,6 +9,8 @@ import dev.workerloader.logging.GuestLogForwarder;
 import dev.workerloader.policy.PolicyResolver;
 import dev.workerloader.ratelimit.ClientIdResolver;
 import dev.workerloader.ratelimit.ClientRateLimiter;
+import dev.workerloader.ratelimit.InMemoryRateLimitStore;
+import dev.workerloader.ratelimit.RateLimitStore;
 import dev.workerloader.sandbox.GraalWorkerLoader;
 
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -62,8 +64,22 @@ public final class WorkerLoaderAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ClientRateLimiter workerLoaderRateLimiter(ObjectProvider<ClientIdResolver> clientIds) {
-		return new ClientRateLimiter(clientIds.getIfUnique(() -> ClientIdResolver.NONE));
+	ClientRateLimiter workerLoaderRateLimiter(ObjectProvider<ClientIdResolver> clientIds,
+			ObjectProvider<RateLimitStore> stores, WorkerLoaderProperties properties) {
+		RateLimitStore store = stores.getIfUnique();
+		if (store == null) {
+			// Issue 17: asking for shared buckets and silently getting per-instance ones
+			// would multiply the limit by the number of instances.
+			if (properties.getRateLimits().getStore() == WorkerLoaderProperties.RateLimits.Store.JDBC) {
+				throw new InvalidConfigurationPropertyValueException(
+						WorkerLoaderProperties.CONFIG_PREFIX + ".rate-limits.store", "jdbc",
+						"Shared rate-limit buckets need a single DataSource bean, Spring Boot's JDBC support"
+								+ " (spring-boot-starter-jdbc) and com.bucket4j:bucket4j_jdk17-postgresql on the"
+								+ " classpath; without them each instance would enforce its own limit.");
+			}
+			store = new InMemoryRateLimitStore();
+		}
+		return new ClientRateLimiter(clientIds.getIfUnique(() -> ClientIdResolver.NONE), store);
 	}
 
 	@Bean(name = LOADER_BEAN_NAME, destroyMethod = "close")

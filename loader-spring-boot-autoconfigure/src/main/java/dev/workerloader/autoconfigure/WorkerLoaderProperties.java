@@ -62,6 +62,8 @@ public class WorkerLoaderProperties {
 
 	private final Kv kv = new Kv();
 
+	private final RateLimits rateLimits = new RateLimits();
+
 	private final CodeMode codeMode = new CodeMode();
 
 	public boolean isEnabled() {
@@ -110,6 +112,10 @@ public class WorkerLoaderProperties {
 
 	public Kv getKv() {
 		return this.kv;
+	}
+
+	public RateLimits getRateLimits() {
+		return this.rateLimits;
 	}
 
 	public CodeMode getCodeMode() {
@@ -868,12 +874,85 @@ public class WorkerLoaderProperties {
 		 */
 		private boolean enabled = true;
 
+		/**
+		 * Where audit events go: 'repository' is the application's AuditEventRepository
+		 * (or the log without one); 'jdbc' stores them in the DataSource's
+		 * worker_audit_event table, shared by every instance and kept across restarts.
+		 */
+		private Store store = Store.REPOSITORY;
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+		public Store getStore() {
+			return this.store;
+		}
+
+		public void setStore(Store store) {
+			this.store = store;
+		}
+
+		/**
+		 * Where audit events go.
+		 */
+		public enum Store {
+
+			/**
+			 * The application's AuditEventRepository, or the 'dev.workerloader.audit' log
+			 * without one.
+			 */
+			REPOSITORY,
+
+			/**
+			 * A JdbcAuditEventRepository over the DataSource (table worker_audit_event).
+			 */
+			JDBC
+
+		}
+
+	}
+
+	/**
+	 * Per-client rate limits of the policies (worker-loader.policies.*.rate-limit).
+	 */
+	public static class RateLimits {
+
+		/**
+		 * Where the token buckets live: 'memory' in each instance (N instances allow N
+		 * times the limit), or 'jdbc' in the DataSource (PostgreSQL), one bucket per
+		 * client and policy across every instance.
+		 */
+		private Store store = Store.MEMORY;
+
+		public Store getStore() {
+			return this.store;
+		}
+
+		public void setStore(Store store) {
+			this.store = store;
+		}
+
+		/**
+		 * Where the token buckets live.
+		 */
+		public enum Store {
+
+			/**
+			 * In this JVM.
+			 */
+			MEMORY,
+
+			/**
+			 * In the DataSource's worker_rate_limit table, through Bucket4j's PostgreSQL
+			 * proxy manager.
+			 */
+			JDBC
+
 		}
 
 	}

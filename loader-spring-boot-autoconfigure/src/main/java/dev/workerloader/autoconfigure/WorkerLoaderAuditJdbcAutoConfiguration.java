@@ -1,0 +1,61 @@
+package dev.workerloader.autoconfigure;
+
+import javax.sql.DataSource;
+
+import dev.workerloader.actuate.audit.JdbcAuditEventRepository;
+
+import org.springframework.boot.actuate.audit.AuditEventRepository;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of an audit trail shared by every instance and kept across restarts
+ * ({@code worker-loader.audit.store=jdbc}): a {@link JdbcAuditEventRepository} on the
+ * single {@link DataSource} (the one the KV store uses), its table created by an
+ * {@link AuditSchemaInitializer} as {@code worker-loader.audit.jdbc.initialize-schema}
+ * says. Only with Actuator's audit classes on the classpath, and only when the
+ * application defines no {@link AuditEventRepository} of its own; it then becomes the
+ * application's repository, so Actuator's audit listener and {@code auditevents} endpoint
+ * use it too.
+ *
+ * @author Worker Loader team
+ * @since 0.1.0
+ */
+@AutoConfiguration(before = WorkerLoaderAuditAutoConfiguration.class,
+		beforeName = "org.springframework.boot.actuate.autoconfigure.audit.AuditAutoConfiguration",
+		afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+				"org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
+				"org.springframework.boot.liquibase.autoconfigure.LiquibaseAutoConfiguration" })
+@ConditionalOnClass(name = { "org.springframework.boot.actuate.audit.AuditEventRepository",
+		"org.springframework.jdbc.core.simple.JdbcClient",
+		"org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer" })
+@ConditionalOnBooleanProperty(prefix = WorkerLoaderProperties.CONFIG_PREFIX, name = "enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty(prefix = WorkerLoaderProperties.CONFIG_PREFIX, name = "audit.enabled",
+		matchIfMissing = true)
+@ConditionalOnProperty(prefix = WorkerLoaderProperties.CONFIG_PREFIX + ".audit", name = "store", havingValue = "jdbc")
+@ConditionalOnSingleCandidate(DataSource.class)
+@EnableConfigurationProperties(AuditJdbcProperties.class)
+public final class WorkerLoaderAuditJdbcAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	AuditSchemaInitializer workerLoaderAuditSchemaInitializer(DataSource dataSource, AuditJdbcProperties properties) {
+		return new AuditSchemaInitializer(dataSource, properties);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(AuditEventRepository.class)
+	@DependsOnDatabaseInitialization
+	JdbcAuditEventRepository workerLoaderAuditEventRepository(DataSource dataSource) {
+		return new JdbcAuditEventRepository(dataSource);
+	}
+
+}

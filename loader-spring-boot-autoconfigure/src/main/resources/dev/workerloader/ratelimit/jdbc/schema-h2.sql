@@ -1,0 +1,8 @@
+-- Rate-limit buckets shared by all Worker Loader instances (worker-loader.rate-limits.store=jdbc).
+-- The store speaks PostgreSQL: on H2, use MODE=PostgreSQL (tests only).
+CREATE TABLE IF NOT EXISTS worker_rate_limit (
+	id VARCHAR(128) NOT NULL PRIMARY KEY,
+	state VARBINARY,
+	expires_at BIGINT
+);
+CREATE INDEX IF NOT EXISTS worker_rate_limit_expires_at_idx ON worker_rate_limit (expires_at);
