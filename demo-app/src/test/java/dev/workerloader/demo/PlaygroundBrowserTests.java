@@ -68,7 +68,8 @@ class PlaygroundBrowserTests {
 
 	@Test
 	void runsTheChatExampleAndShowsItsResultAndLogs() {
-		this.browser.get("http://localhost:" + this.port + "/");
+		// The demo listens on 127.0.0.1 only (issue 14).
+		this.browser.get("http://127.0.0.1:" + this.port + "/");
 		assertThat(this.browser.getTitle()).isEqualTo("Worker Loader playground");
 		waitUpTo(30).until(ExpectedConditions.textToBePresentInElementLocated(By.id("types"), "interface ChatRoom"));
 		this.browser.findElement(By.id("example-chat")).click();
@@ -81,7 +82,8 @@ class PlaygroundBrowserTests {
 
 	@Test
 	void reportsTheRunawayAsStoppedByItsCpuQuota() {
-		this.browser.get("http://localhost:" + this.port + "/");
+		// The demo listens on 127.0.0.1 only (issue 14).
+		this.browser.get("http://127.0.0.1:" + this.port + "/");
 		this.browser.findElement(By.id("example-loop")).click();
 		this.browser.findElement(By.id("run")).click();
 		waitUpTo(60).until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "stopped: CPU_TIME"));
@@ -97,7 +99,8 @@ class PlaygroundBrowserTests {
 
 	@Test
 	void escapeAttemptsFailInsideTheSandbox() {
-		this.browser.get("http://localhost:" + this.port + "/");
+		// The demo listens on 127.0.0.1 only (issue 14).
+		this.browser.get("http://127.0.0.1:" + this.port + "/");
 		this.browser.findElement(By.id("example-escape")).click();
 		this.browser.findElement(By.id("run")).click();
 		waitUpTo(60).until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "ok"));

@@ -1,37 +1,25 @@
 package dev.workerloader.sandbox;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.workerloader.QuotaKind;
 import dev.workerloader.Worker;
 import dev.workerloader.WorkerCode;
-import dev.workerloader.WorkerCode.BindingRef;
-import dev.workerloader.WorkerCode.Module;
 import dev.workerloader.WorkerListener;
-import dev.workerloader.WorkerLoadException;
 import dev.workerloader.WorkerLoader;
 import dev.workerloader.WorkerLoaderStatistics;
-import dev.workerloader.WorkerPolicyException;
 import dev.workerloader.WorkerQuotaExceededException;
 import dev.workerloader.binding.BindingProvider;
 import dev.workerloader.binding.ExposedBinding;
@@ -45,8 +33,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.graalvm.polyglot.Source;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -69,8 +55,6 @@ public final class GraalWorkerLoader implements WorkerLoader, WorkerLoaderStatis
 
 	private static final Log logger = LogFactory.getLog(GraalWorkerLoader.class);
 
-	private static final String APP_ROOT = "/app/";
-
 	private static final String WILDCARD = "*";
 
 	private final PolicyResolver policies;
@@ -79,24 +63,16 @@ public final class GraalWorkerLoader implements WorkerLoader, WorkerLoaderStatis
 
 	private final Supplier<@Nullable String> clientIdResolver;
 
-	private final BindingProvider bindings;
-
 	private final ValueCodec codec;
+
+	// Issue 14: policy, env, bindings, modules and the parse cache.
+	private final WorkerAssembly assembly;
 
 	private final CompletableFuture<SandboxEngine> engine;
 
 	private final SandboxThreads threads;
 
 	private final Watchdog watchdog;
-
-	private final Cache<String, Source> sources;
-
-	// The deepest nesting of each module of code seen before, by code hash and module
-	// name:
-	// scanning a large module costs more than loading it from the parse cache.
-	private final Cache<String, NestingScanner.Depth> nestingDepths;
-
-	private final Cache<String, String> moduleKeys;
 
 	private final ContextPool pool;
 
@@ -121,14 +97,12 @@ public final class GraalWorkerLoader implements WorkerLoader, WorkerLoaderStatis
 		this.policies = builder.policies;
 		this.listener = new CompositeWorkerListener(builder.listeners);
 		this.clientIdResolver = builder.clientIdResolver;
-		this.bindings = builder.bindings;
 		this.codec = new ValueCodec(builder.jsonMapper);
 		this.hostServices = new HostServices(builder.outboundHandlers, builder.rateLimiter, this.codec, 16);
 		this.threads = new SandboxThreads(builder.threads, builder.stackSize);
 		this.watchdog = new Watchdog(builder.watchdogInterval, builder.killGrace);
-		this.sources = sourceCache(builder);
-		this.nestingDepths = Caffeine.newBuilder().maximumSize(Math.max(16, builder.sourceCacheSize)).build();
-		this.moduleKeys = Caffeine.newBuilder().maximumSize(Math.max(16, builder.sourceCacheSize)).build();
+		this.assembly = new WorkerAssembly(builder.policies, builder.bindings, this.codec, builder.sourceCacheSize,
+				builder.sourceCacheWeight);
 		for (QuotaKind kind : QuotaKind.values()) {
 			this.quotaKills.put(kind, new AtomicLong());
 		}
@@ -219,7 +193,7 @@ public final class GraalWorkerLoader implements WorkerLoader, WorkerLoaderStatis
 	}
 
 	private SandboxWorker doLoad(String id, WorkerCode code, @Nullable String clientId) {
-		WorkerPolicy policy = resolvePolicy(id, code.policy());
+		WorkerPolicy policy = this.assembly.resolvePolicy(id, code.policy());
 		this.hostServices.beforeLoad(id, clientId, policy);
 		return assemble(id, code, clientId, policy, false);
 	}
@@ -235,37 +209,13 @@ public final class GraalWorkerLoader implements WorkerLoader, WorkerLoaderStatis
 
 	private SandboxWorker assemble(String id, WorkerCode code, @Nullable String clientId, WorkerPolicy policy,
 			boolean synthetic) {
-		Map<String, ExposedBinding> granted = new LinkedHashMap<>();
-		Map<String, @Nullable Object> data = new LinkedHashMap<>();
-		checkEnv(id, code, policy, granted, data);
+		WorkerAssembly.Parts parts = this.assembly.assemble(id, code, policy, synthetic);
 		WorkerLimits limits = policy.limits();
-		CodeChecks.check(id, code, policy.name(), limits,
-				(module) -> synthetic ? NestingScanner.scan(module.content()) : this.nestingDepths
-					.get(code.sha256() + '/' + module.name(), (key) -> NestingScanner.scan(module.content())));
-		String envJson = this.codec.toJson(data);
-		if (envJson.length() > limits.envSize()) {
-			throw new WorkerLoadException(id, "EnvTooLarge",
-					"Worker '" + id + "' was refused: its env is " + envJson.length()
-							+ " characters as JSON, over the limit of " + limits.envSize() + " of policy '"
-							+ policy.name() + "'. Pass less data, or raise "
-							+ QuotaProperties.limit(policy.name(), "env-size") + ".",
-					null, -1, -1);
-		}
-		Map<String, String> modules = translateModules(id, code);
-		List<Source> parseFirst = new ArrayList<>();
-		Source mainSource = null;
-		for (Module module : code.modules().values()) {
-			if (module.type() == WorkerCode.ModuleType.TEXT) {
-				continue;
-			}
-			Source source = synthetic ? newSource(module, modules.get(module.name()))
-					: source(code, module, modules.get(module.name()));
-			parseFirst.add(source);
-			if (module.name().equals(code.mainModule())) {
-				mainSource = source;
-			}
-		}
-		Objects.requireNonNull(mainSource, "main module");
+		Map<String, String> modules = parts.modules();
+		List<Source> parseFirst = parts.parseFirst();
+		Source mainSource = parts.mainSource();
+		String envJson = parts.envJson();
+		Map<String, ExposedBinding> granted = parts.granted();
 		BindingHost bindingHost = new BindingHost(granted, this.codec);
 		// A statement limit is fixed when a context is built, so those contexts cannot
 		// come
@@ -294,156 +244,8 @@ public final class GraalWorkerLoader implements WorkerLoader, WorkerLoaderStatis
 		return worker;
 	}
 
-	private WorkerPolicy resolvePolicy(String id, String name) {
-		WorkerPolicy policy = this.policies.find(name);
-		if (policy == null) {
-			List<String> known = new ArrayList<>();
-			for (WorkerPolicy candidate : this.policies.policies()) {
-				known.add(candidate.name());
-			}
-			throw new WorkerPolicyException(id, name,
-					"Worker '" + id + "' names policy '" + name + "', which is not defined (defined: " + known
-							+ "). Define it under " + QuotaProperties.POLICIES + name + ", or use one of those.");
-		}
-		return policy;
-	}
-
-	private void checkEnv(String id, WorkerCode code, WorkerPolicy policy, Map<String, ExposedBinding> granted,
-			Map<String, @Nullable Object> data) {
-		String prefix = QuotaProperties.POLICIES + policy.name();
-		for (Map.Entry<String, @Nullable Object> entry : code.env().entrySet()) {
-			String name = entry.getKey();
-			if (policy.vars().containsKey(name) || policy.secrets().containsKey(name)) {
-				String kind = policy.vars().containsKey(name) ? "var" : "secret";
-				throw new WorkerPolicyException(id, policy.name(),
-						"Worker '" + id + "' asks for env '" + name + "', which would shadow the " + kind
-								+ " of the same name that policy '" + policy.name() + "' defines. Rename the env entry,"
-								+ " or remove " + prefix + "." + kind + "s." + name + ".");
-			}
-			if (entry.getValue() instanceof BindingRef ref) {
-				if (!policy.bindings().contains(name) && !policy.bindings().contains(WILDCARD)) {
-					throw new WorkerPolicyException(id, policy.name(),
-							"Worker '" + id + "' was denied access to binding '" + name + "': policy '" + policy.name()
-									+ "' does not list it. If intended, add it to " + prefix + ".bindings.");
-				}
-				granted.put(name, exposedBinding(id, policy, ref));
-			}
-			else {
-				data.put(name, entry.getValue());
-			}
-		}
-		data.putAll(policy.vars());
-		data.putAll(policy.secrets());
-	}
-
-	private ExposedBinding exposedBinding(String id, WorkerPolicy policy, BindingRef ref) {
-		Object target = ref.target();
-		if (target == null) {
-			ExposedBinding registered = this.bindings.find(ref.name());
-			if (registered == null) {
-				throw new WorkerPolicyException(id, policy.name(),
-						"Worker '" + id + "' asks for binding '" + ref.name()
-								+ "', but no bean provides it (registered: " + new TreeSet<>(this.bindings.names())
-								+ "). Annotate a bean with @WorkerBinding(\"" + ref.name()
-								+ "\"), or set worker-loader.bindings." + ref.name() + ".bean.");
-			}
-			return HostServices.scope(registered, id);
-		}
-		try {
-			return ExposedBinding.of(ref.name(), target, ref.exposedAs());
-		}
-		catch (IllegalArgumentException ex) {
-			throw new WorkerPolicyException(id, policy.name(), "Worker '" + id + "': " + ex.getMessage());
-		}
-	}
-
-	private Map<String, String> translateModules(String id, WorkerCode code) {
-		Map<String, String> modules = new LinkedHashMap<>();
-		for (Module module : code.modules().values()) {
-			modules.put(module.name(), switch (module.type()) {
-				case JAVASCRIPT -> module.content();
-				case JSON -> "export default " + normalizedJson(id, module) + ";\n";
-				case TEXT -> "export default " + this.codec.toJson(module.content()) + ";\n";
-			});
-		}
-		return modules;
-	}
-
-	private String normalizedJson(String id, Module module) {
-		try {
-			JsonNode node = this.codec.readTree(module.content());
-			return this.codec.toJson(node);
-		}
-		catch (JacksonException ex) {
-			var location = ex.getLocation();
-			int line = (location != null) ? location.getLineNr() : -1;
-			int column = (location != null) ? location.getColumnNr() : -1;
-			throw new WorkerLoadException(id, "SyntaxError",
-					"Worker '" + id + "' has a JSON module '" + module.name() + "' that is not valid JSON at line "
-							+ line + ", column " + column
-							+ ". Fix the document, or add it with .textModule(...) to import it as a string.",
-					module.name(), line, column);
-		}
-	}
-
-	/**
-	 * The parse cache, bounded by an estimate of the heap its entries retain (issue 13):
-	 * the engine keeps a module's parsed code for as long as its {@code Source} is
-	 * reachable, which costs about {@value #RETAINED_BYTES_PER_CHAR} bytes per source
-	 * character. Each entry weighs at least {@code maxWeight / maxSize}, so that the
-	 * entry count is bounded too.
-	 */
-	private static Cache<String, Source> sourceCache(Builder builder) {
-		long maxWeight = (builder.sourceCacheWeight != null) ? builder.sourceCacheWeight
-				: Runtime.getRuntime().maxMemory() / 8;
-		long minEntryWeight = (builder.sourceCacheSize > 0) ? Math.max(1, maxWeight / builder.sourceCacheSize)
-				: Long.MAX_VALUE;
-		return Caffeine.newBuilder()
-			.maximumWeight(maxWeight)
-			.<String, Source>weigher((key,
-					source) -> (int) Math.min(Integer.MAX_VALUE, Math.max(minEntryWeight, retainedEstimate(source))))
-			.recordStats()
-			.build();
-	}
-
-	static final int RETAINED_BYTES_PER_CHAR = 24;
-
-	static long retainedEstimate(Source source) {
-		return 1024 + (long) source.getLength() * RETAINED_BYTES_PER_CHAR;
-	}
-
-	/**
-	 * Returns the one {@link Source} instance for a module, so that the engine parses
-	 * identical code once (its parse cache is keyed by the source).
-	 */
-	private Source source(WorkerCode code, Module module, String content) {
-		String name = APP_ROOT + module.name();
-		// Hashing a large module costs more than loading it from the cache: remember each
-		// module's key under the hash of the whole code, which is computed once per code.
-		String key = this.moduleKeys.get(code.sha256() + '/' + module.name(),
-				(k) -> sha256(name.length() + ":" + name + "|" + module.type() + "|" + content));
-		return this.sources.get(key, (k) -> newSource(module, content));
-	}
-
-	private static Source newSource(Module module, String content) {
-		return Source.newBuilder("js", content, APP_ROOT + module.name())
-			.mimeType(ModuleFileSystem.MODULE_MIME_TYPE)
-			.cached(true)
-			.buildLiteral();
-	}
-
 	static String codeHash(WorkerCode code) {
 		return code.sha256();
-	}
-
-	private static String sha256(String text) {
-		try {
-			MessageDigest digest = MessageDigest.getInstance("SHA-256");
-			return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	private SandboxEngine engine() {
@@ -604,9 +406,7 @@ public final class GraalWorkerLoader implements WorkerLoader, WorkerLoaderStatis
 	 * @return the cache statistics
 	 */
 	public CacheDescriptor sourceCache() {
-		var stats = this.sources.stats();
-		return new CacheDescriptor(stats.hitCount(), stats.missCount(), stats.hitRate(), this.sources.estimatedSize(),
-				stats.evictionCount());
+		return this.assembly.sourceCache();
 	}
 
 	/**
@@ -967,7 +767,7 @@ public final class GraalWorkerLoader implements WorkerLoader, WorkerLoaderStatis
 
 		/**
 		 * Sets the estimated heap the parse cache may retain, in bytes (about
-		 * {@value GraalWorkerLoader#RETAINED_BYTES_PER_CHAR} bytes per source character).
+		 * {@value WorkerAssembly#RETAINED_BYTES_PER_CHAR} bytes per source character).
 		 * Defaults to an eighth of the maximum heap.
 		 * @param bytes the maximum estimated retained size
 		 * @return this builder

@@ -20,6 +20,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -52,7 +53,16 @@ public final class WorkerLoaderKvAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	KvBinding workerLoaderKvBinding(KvStore store, WorkerLoaderProperties properties) {
+	KvBinding workerLoaderKvBinding(KvStore store, WorkerLoaderProperties properties, Environment environment) {
+		// Issue 14: the boolean gave way to Spring Session's mode; a leftover must not be
+		// ignored silently.
+		String replaced = WorkerLoaderProperties.CONFIG_PREFIX + ".kv.initialize-schema";
+		String value = environment.getProperty(replaced);
+		if (value != null) {
+			throw new InvalidConfigurationPropertyValueException(replaced, value,
+					"It was replaced by " + WorkerLoaderKvJdbcProperties.CONFIG_PREFIX
+							+ ".initialize-schema, one of 'embedded' (the default), 'always' or 'never'.");
+		}
 		return new KvBinding(store, limits(properties.getKv()));
 	}
 

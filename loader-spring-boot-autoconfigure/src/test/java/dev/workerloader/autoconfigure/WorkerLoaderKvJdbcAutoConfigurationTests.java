@@ -155,6 +155,20 @@ class WorkerLoaderKvJdbcAutoConfigurationTests {
 	}
 
 	@Test
+	void replacedBooleanPropertyFailsStartupNamingItsReplacement() {
+		this.contextRunner.withPropertyValues("worker-loader.kv.initialize-schema=false").run((context) -> {
+			assertThat(context).hasFailed();
+			Throwable failure = context.getStartupFailure();
+			while (!(failure instanceof InvalidConfigurationPropertyValueException) && failure.getCause() != null) {
+				failure = failure.getCause();
+			}
+			assertThat(failure).isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("worker-loader.kv.initialize-schema")
+				.hasMessageContaining("worker-loader.kv.jdbc.initialize-schema");
+		});
+	}
+
+	@Test
 	void postgresIsNotInitializedByDefaultAndIsWithAlways() {
 		String url = System.getenv("WORKERLOADER_TEST_PG_URL");
 		Assumptions.assumeTrue(url != null && !url.isBlank(), "PostgreSQL tests skipped: WORKERLOADER_TEST_PG_URL");
