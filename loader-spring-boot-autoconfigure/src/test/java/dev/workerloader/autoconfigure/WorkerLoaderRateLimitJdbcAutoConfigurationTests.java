@@ -150,6 +150,25 @@ class WorkerLoaderRateLimitJdbcAutoConfigurationTests {
 			});
 	}
 
+	@Test
+	void cleanupOfAnUnreachableDatabaseIsLoggedNotThrown() {
+		JdbcRateLimitStore store = new JdbcRateLimitStore(
+				new DriverManagerDataSource("jdbc:h2:mem:cleanup-" + System.nanoTime() + ";IFEXISTS=TRUE", "sa", ""),
+				Duration.ofSeconds(1));
+		WorkerLoaderRateLimitJdbcAutoConfiguration.RateLimitCleanup cleanup = new WorkerLoaderRateLimitJdbcAutoConfiguration.RateLimitCleanup(
+				store, Duration.ofHours(1));
+		assertThat(cleanup.cleanUp()).isZero();
+	}
+
+	@Test
+	void cleanupLeavesAUsersStoreAlone() {
+		WorkerLoaderRateLimitJdbcAutoConfiguration.RateLimitCleanup cleanup = new WorkerLoaderRateLimitJdbcAutoConfiguration.RateLimitCleanup(
+				new InMemoryRateLimitStore(), Duration.ofHours(1));
+		cleanup.start();
+		assertThat(cleanup.isRunning()).isFalse();
+		assertThat(cleanup.cleanUp()).isZero();
+	}
+
 	private static long rows(DataSource dataSource) {
 		return JdbcClient.create(dataSource).sql("SELECT COUNT(*) FROM worker_rate_limit").query(Long.class).single();
 	}
