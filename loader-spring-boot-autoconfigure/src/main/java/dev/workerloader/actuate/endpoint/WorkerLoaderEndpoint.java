@@ -10,6 +10,7 @@ import java.util.TreeSet;
 import dev.workerloader.QuotaKind;
 import dev.workerloader.policy.WorkerLimits;
 import dev.workerloader.policy.WorkerPolicy;
+import dev.workerloader.ratelimit.ClientRateLimiter;
 import dev.workerloader.sandbox.GraalWorkerLoader;
 import dev.workerloader.sandbox.GraalWorkerLoader.CacheDescriptor;
 import dev.workerloader.sandbox.GraalWorkerLoader.KeptWorkerDescriptor;
@@ -61,9 +62,7 @@ public class WorkerLoaderEndpoint {
 				new QuotaKillsDescriptor(total, kills), this.loader.sourceCache(),
 				new WorkersDescriptor(this.loader.activeWorkers(), this.loader.keptWorkers(), this.loader.loadCount(),
 						List.copyOf(this.loader.keptWorkerIds()), this.loader.keptEvictions()),
-				this.loader.threads(), new RateLimitedDescriptor(this.loader.rateLimiter().refusals(),
-						this.loader.rateLimiter().refusalsByPolicy()),
-				policies);
+				this.loader.threads(), RateLimitedDescriptor.of(this.loader.rateLimiter()), policies);
 	}
 
 	/**
@@ -111,10 +110,19 @@ public class WorkerLoaderEndpoint {
 	/**
 	 * Loads and calls refused by per-client rate limits.
 	 *
-	 * @param total all refusals
+	 * @param total all refusals, including those because the store failed
 	 * @param byPolicy refusals by policy
+	 * @param store where the buckets live: {@code memory} (this instance) or {@code jdbc}
+	 * (shared by every instance)
+	 * @param storeFailures store requests that failed, each refusing its load or call
 	 */
-	public record RateLimitedDescriptor(long total, Map<String, Long> byPolicy) {
+	public record RateLimitedDescriptor(long total, Map<String, Long> byPolicy, String store, long storeFailures) {
+
+		static RateLimitedDescriptor of(ClientRateLimiter limiter) {
+			return new RateLimitedDescriptor(limiter.refusals(), limiter.refusalsByPolicy(), limiter.store().name(),
+					limiter.storeFailures());
+		}
+
 	}
 
 	/**
