@@ -33,10 +33,30 @@ public class WorkerQuotaExceededException extends WorkerException {
 		super(workerId, "QuotaExceeded",
 				"Worker '" + workerId + "' was stopped: it exceeded its " + kind + " quota (limit "
 						+ Quotas.format(kind, limit) + ", used " + Quotas.format(kind, used) + ") of policy '" + policy
-						+ "'. If the workload is legitimate, raise " + property + ".");
+						+ "': " + meaning(kind, property) + " If the workload is legitimate, raise " + property + ".");
 		this.kind = kind;
 		this.limit = limit;
 		this.used = used;
+	}
+
+	/**
+	 * Says what the amount of a kind counts, so that the message is honest about it.
+	 * @param kind the quota
+	 * @param property the property that sets the limit
+	 * @return one sentence
+	 */
+	private static String meaning(QuotaKind kind, String property) {
+		return switch (kind) {
+			case CPU_TIME -> "CPU time of its sandbox thread.";
+			case WALL_TIME -> "wall time of the invocation, awaited host calls and timers included.";
+			case MEMORY -> property.endsWith(".limits.memory")
+					? "bytes its sandbox thread allocated during the invocation, garbage included"
+							+ " (the memory quota is an allocation budget, not retained heap)."
+					: "bytes of JVM heap still in use after a collection; the invocation that had allocated"
+							+ " the most was stopped to protect the host.";
+			case OUTPUT -> "bytes of result or console output.";
+			case STATEMENTS -> "guest statements executed.";
+		};
 	}
 
 	/**

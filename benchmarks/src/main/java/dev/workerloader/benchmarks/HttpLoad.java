@@ -41,13 +41,14 @@ public final class HttpLoad {
 		List<Long> sorted = new ArrayList<>(latencies);
 		Collections.sort(sorted);
 		int n = sorted.size();
-		System.out.printf("%s concurrency %d: %d requests in %.1f s = %.0f req/s, p50 %.2f ms, p99 %.2f ms, errors %d%n",
-				label, concurrency, n, elapsed, n / elapsed, sorted.get(n / 2) / 1e6, sorted.get(Math.min(n - 1, n * 99 / 100)) / 1e6,
-				errors.get());
+		System.out.printf(
+				"%s concurrency %d: %d requests in %.1f s = %.0f req/s, p50 %.2f ms, p99 %.2f ms, errors %d%n", label,
+				concurrency, n, elapsed, n / elapsed, sorted.get(n / 2) / 1e6,
+				sorted.get(Math.min(n - 1, n * 99 / 100)) / 1e6, errors.get());
 	}
 
-	private static AtomicLong run(HttpClient client, HttpRequest request, int concurrency, int seconds, List<Long> latencies)
-			throws InterruptedException {
+	private static AtomicLong run(HttpClient client, HttpRequest request, int concurrency, int seconds,
+			List<Long> latencies) throws InterruptedException {
 		long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
 		AtomicLong errors = new AtomicLong();
 		List<Thread> threads = new ArrayList<>();

@@ -16,8 +16,10 @@ import dev.workerloader.sandbox.GraalWorkerLoader;
  * How far past its 50 ms CPU limit a runaway gets before it is stopped, over many runs of
  * a tight loop, a try/catch loop and a backtracking regular expression:
  * <ul>
- * <li>detection: CPU used past the limit when the watchdog decided (polling and sampling);</li>
- * <li>stop: from that decision to the exception on the sandbox thread (cancellation);</li>
+ * <li>detection: CPU used past the limit when the watchdog decided (polling and
+ * sampling);</li>
+ * <li>stop: from that decision to the exception on the sandbox thread
+ * (cancellation);</li>
  * <li>total: detection plus stop, the time the runaway ran past its limit.</li>
  * </ul>
  */
@@ -65,7 +67,8 @@ public final class KillLatency {
 		double[] sorted = values.clone();
 		Arrays.sort(sorted);
 		int n = sorted.length;
-		System.out.printf("kill latency %-9s (ms past a 50 ms CPU limit, %d runs): min %.2f, p50 %.2f, p90 %.2f, p99 %.2f, max %.2f%n",
+		System.out.printf(
+				"kill latency %-9s (ms past a 50 ms CPU limit, %d runs): min %.2f, p50 %.2f, p90 %.2f, p99 %.2f, max %.2f%n",
 				what, n, sorted[0], sorted[n / 2], sorted[n * 9 / 10], sorted[n * 99 / 100], sorted[n - 1]);
 	}
 

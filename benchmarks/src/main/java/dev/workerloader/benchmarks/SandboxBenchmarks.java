@@ -56,10 +56,8 @@ public class SandboxBenchmarks {
 		this.tiny = WorkerCode.of(Scripts.TINY);
 		this.large = WorkerCode.of(Scripts.large("fixed"));
 		this.kept = this.loader.get("kept", () -> WorkerCode.of(Scripts.TINY));
-		this.bindings = this.loader.load(WorkerCode.builder()
-			.module("agent.js", Scripts.BINDING_CALLS)
-			.env("COUNTER", new Counter())
-			.build());
+		this.bindings = this.loader
+			.load(WorkerCode.builder().module("agent.js", Scripts.BINDING_CALLS).env("COUNTER", new Counter()).build());
 		this.compute = this.loader.load(WorkerCode.of(Scripts.FIB_AND_JSON));
 	}
 
@@ -97,7 +95,8 @@ public class SandboxBenchmarks {
 	/** A fresh sandbox for a tiny module never seen before. */
 	@Benchmark
 	public Object freshWorkerTinyCacheMiss() {
-		try (Worker worker = this.loader.load(WorkerCode.of("// " + this.unique.incrementAndGet() + "\n" + Scripts.TINY))) {
+		try (Worker worker = this.loader
+			.load(WorkerCode.of("// " + this.unique.incrementAndGet() + "\n" + Scripts.TINY))) {
 			return worker.getEntrypoint().call("run", 1);
 		}
 	}

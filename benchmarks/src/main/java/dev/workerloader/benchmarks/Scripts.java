@@ -48,10 +48,22 @@ final class Scripts {
 	static String large(String salt) {
 		StringBuilder source = new StringBuilder("// ").append(salt).append('\n');
 		for (int i = 0; i < 400; i++) {
-			source.append("export function f").append(i).append("(a, b) { const s = a * ").append(i)
-				.append(" + b; return s > 100 ? s - 100 : s + ").append(i).append("; }\n");
-			source.append("const table").append(i).append(" = [").append(i).append(", ").append(i + 1)
-				.append(", 'value-").append(i).append("'];\n");
+			source.append("export function f")
+				.append(i)
+				.append("(a, b) { const s = a * ")
+				.append(i)
+				.append(" + b; return s > 100 ? s - 100 : s + ")
+				.append(i)
+				.append("; }\n");
+			source.append("const table")
+				.append(i)
+				.append(" = [")
+				.append(i)
+				.append(", ")
+				.append(i + 1)
+				.append(", 'value-")
+				.append(i)
+				.append("'];\n");
 		}
 		source.append("export default { run(p) { return f1(p, 2) + f399(p, 3); } };\n");
 		return source.toString();

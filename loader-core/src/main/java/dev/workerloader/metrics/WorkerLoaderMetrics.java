@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import dev.workerloader.QuotaKind;
-import dev.workerloader.sandbox.GraalWorkerLoader;
+import dev.workerloader.WorkerLoaderStatistics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
@@ -13,9 +13,10 @@ import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
- * The gauges and counters of a {@link GraalWorkerLoader}: pool, quota kills, parse cache
- * and workers. Loads are counted by {@link LoadMetricsListener}; invocations are timed by
- * the {@code worker.loader.execution} observation. Tags are bounded: worker ids and code
+ * The gauges and counters of a loader, read through its {@link WorkerLoaderStatistics}:
+ * pool, quota kills, parse cache and workers. Loads are counted by
+ * {@link LoadMetricsListener}; invocations are timed by the
+ * {@code worker.loader.execution} observation. Tags are bounded: worker ids and code
  * hashes are never tags.
  *
  * @author Worker Loader team
@@ -96,7 +97,7 @@ public class WorkerLoaderMetrics implements MeterBinder {
 	 */
 	public static final String RATE_LIMIT_STORE_FAILURES = "worker.loader.ratelimit.store.failures";
 
-	private final GraalWorkerLoader loader;
+	private final WorkerLoaderStatistics loader;
 
 	/**
 	 * Sandbox threads given up on because a killed worker did not stop within the grace
@@ -111,15 +112,15 @@ public class WorkerLoaderMetrics implements MeterBinder {
 
 	/**
 	 * Creates the meters of the given loader.
-	 * @param loader the loader
+	 * @param loader the statistics of the loader
 	 */
-	public WorkerLoaderMetrics(GraalWorkerLoader loader) {
+	public WorkerLoaderMetrics(WorkerLoaderStatistics loader) {
 		this.loader = loader;
 	}
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		GraalWorkerLoader loader = this.loader;
+		WorkerLoaderStatistics loader = this.loader;
 		Gauge.builder(POOL_SIZE, loader, (l) -> l.pool().size())
 			.description("Pre-initialized sandbox contexts the pool holds open")
 			.baseUnit("contexts")
@@ -156,21 +157,21 @@ public class WorkerLoaderMetrics implements MeterBinder {
 		FunctionCounter.builder(CACHE_EVICTIONS, loader, (l) -> l.sourceCache().evictions())
 			.description("Parsed worker sources evicted from the cache")
 			.register(registry);
-		FunctionCounter.builder(RATE_LIMITED, loader, (l) -> l.rateLimiter().refusals())
+		FunctionCounter.builder(RATE_LIMITED, loader, (l) -> l.rateLimited().total())
 			.description("Loads and calls refused by a per-client rate limit")
 			.register(registry);
-		String store = loader.rateLimiter().store().name();
+		String store = loader.rateLimitStore().store();
 		FunctionTimer
-			.builder(RATE_LIMIT_STORE, loader, (l) -> l.rateLimiter().storeRequests(),
-					(l) -> l.rateLimiter().storeTime(), TimeUnit.NANOSECONDS)
+			.builder(RATE_LIMIT_STORE, loader, (l) -> l.rateLimitStore().requests(),
+					(l) -> l.rateLimitStore().timeNanos(), TimeUnit.NANOSECONDS)
 			.description("Requests to the store of the rate-limit buckets")
 			.tag("store", store)
 			.register(registry);
-		FunctionCounter.builder(RATE_LIMIT_STORE_FAILURES, loader, (l) -> l.rateLimiter().storeFailures())
+		FunctionCounter.builder(RATE_LIMIT_STORE_FAILURES, loader, (l) -> l.rateLimitStore().failures())
 			.description("Requests to the store of the rate-limit buckets that failed and refused their load or call")
 			.tag("store", store)
 			.register(registry);
-		Gauge.builder(WORKERS_ACTIVE, loader, GraalWorkerLoader::activeWorkers)
+		Gauge.builder(WORKERS_ACTIVE, loader, WorkerLoaderStatistics::activeWorkers)
 			.description("Workers currently open")
 			.baseUnit("workers")
 			.register(registry);
@@ -181,11 +182,11 @@ public class WorkerLoaderMetrics implements MeterBinder {
 			.description("Abandoned sandbox threads still stuck in guest code")
 			.baseUnit(BaseUnits.THREADS)
 			.register(registry);
-		Gauge.builder(WORKERS_KEPT, loader, GraalWorkerLoader::keptWorkers)
+		Gauge.builder(WORKERS_KEPT, loader, WorkerLoaderStatistics::keptWorkers)
 			.description("Workers kept warm by get(id)")
 			.baseUnit("workers")
 			.register(registry);
-		FunctionCounter.builder(KEPT_EVICTIONS, loader, GraalWorkerLoader::keptEvictions)
+		FunctionCounter.builder(KEPT_EVICTIONS, loader, WorkerLoaderStatistics::keptEvictions)
 			.description("Kept workers closed because the kept set was full or they were idle too long")
 			.baseUnit("workers")
 			.register(registry);

@@ -30,6 +30,7 @@ import dev.workerloader.WorkerCode.Module;
 import dev.workerloader.WorkerListener;
 import dev.workerloader.WorkerLoadException;
 import dev.workerloader.WorkerLoader;
+import dev.workerloader.WorkerLoaderStatistics;
 import dev.workerloader.WorkerPolicyException;
 import dev.workerloader.WorkerQuotaExceededException;
 import dev.workerloader.binding.BindingProvider;
@@ -64,7 +65,7 @@ import tools.jackson.databind.json.JsonMapper;
  * @author Worker Loader team
  * @since 0.1.0
  */
-public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
+public final class GraalWorkerLoader implements WorkerLoader, WorkerLoaderStatistics, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(GraalWorkerLoader.class);
 
@@ -220,12 +221,27 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 	private SandboxWorker doLoad(String id, WorkerCode code, @Nullable String clientId) {
 		WorkerPolicy policy = resolvePolicy(id, code.policy());
 		this.hostServices.beforeLoad(id, clientId, policy);
+		return assemble(id, code, clientId, policy, false);
+	}
+
+	/**
+	 * Loads a worker of the start-up warm-up (issue 18) through the real assembly path,
+	 * under a built-in policy with the default limits: no rate limit, no listener, no
+	 * parse-cache entry, not counted as a load.
+	 */
+	SandboxWorker loadSynthetic(String id, WorkerCode code) {
+		return assemble(id, code, null, StartupWarmUp.POLICY, true);
+	}
+
+	private SandboxWorker assemble(String id, WorkerCode code, @Nullable String clientId, WorkerPolicy policy,
+			boolean synthetic) {
 		Map<String, ExposedBinding> granted = new LinkedHashMap<>();
 		Map<String, @Nullable Object> data = new LinkedHashMap<>();
 		checkEnv(id, code, policy, granted, data);
 		WorkerLimits limits = policy.limits();
-		CodeChecks.check(id, code, policy.name(), limits, (module) -> this.nestingDepths
-			.get(code.sha256() + '/' + module.name(), (key) -> NestingScanner.scan(module.content())));
+		CodeChecks.check(id, code, policy.name(), limits,
+				(module) -> synthetic ? NestingScanner.scan(module.content()) : this.nestingDepths
+					.get(code.sha256() + '/' + module.name(), (key) -> NestingScanner.scan(module.content())));
 		String envJson = this.codec.toJson(data);
 		if (envJson.length() > limits.envSize()) {
 			throw new WorkerLoadException(id, "EnvTooLarge",
@@ -242,7 +258,8 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 			if (module.type() == WorkerCode.ModuleType.TEXT) {
 				continue;
 			}
-			Source source = source(code, module, modules.get(module.name()));
+			Source source = synthetic ? newSource(module, modules.get(module.name()))
+					: source(code, module, modules.get(module.name()));
 			parseFirst.add(source);
 			if (module.name().equals(code.mainModule())) {
 				mainSource = source;
@@ -256,6 +273,9 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		SandboxContext context = (limits.statements() > 0) ? engine().newContext(limits.statements())
 				: this.pool.acquire();
 		SandboxWorker worker = new SandboxWorker(this, id, policy, codeHash(code), context, this.threads.serial());
+		if (synthetic) {
+			worker.synthetic();
+		}
 		worker.redactor(Redactor.of(policy.secrets().values(), WorkerPolicy.MIN_SECRET_LENGTH));
 		bindingHost.attach(worker);
 		worker.clientId(clientId, code.clientId());
@@ -268,7 +288,9 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		}
 		this.active.add(worker);
 		worker.start(modules, parseFirst, mainSource, envJson, bindingHost.bindingsJson(), bindingHost);
-		this.loads.incrementAndGet();
+		if (!synthetic) {
+			this.loads.incrementAndGet();
+		}
 		return worker;
 	}
 
@@ -400,11 +422,14 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		// module's key under the hash of the whole code, which is computed once per code.
 		String key = this.moduleKeys.get(code.sha256() + '/' + module.name(),
 				(k) -> sha256(name.length() + ":" + name + "|" + module.type() + "|" + content));
-		return this.sources.get(key,
-				(k) -> Source.newBuilder("js", content, name)
-					.mimeType(ModuleFileSystem.MODULE_MIME_TYPE)
-					.cached(true)
-					.buildLiteral());
+		return this.sources.get(key, (k) -> newSource(module, content));
+	}
+
+	private static Source newSource(Module module, String content) {
+		return Source.newBuilder("js", content, APP_ROOT + module.name())
+			.mimeType(ModuleFileSystem.MODULE_MIME_TYPE)
+			.cached(true)
+			.buildLiteral();
 	}
 
 	static String codeHash(WorkerCode code) {
@@ -423,6 +448,21 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 
 	private SandboxEngine engine() {
 		return this.engine.join();
+	}
+
+	/**
+	 * Warms the engine and the loader's own code paths with a synthetic workload through
+	 * the real load and call path (issue 18): fresh workers of never-seen code and of
+	 * repeated code, sync and async calls, a guest error. Synthetic workers reach no
+	 * listener (no metrics, audit or logs), no rate limit and no parse-cache entry. Call
+	 * it once at start-up, before the instance takes traffic; it stops after
+	 * {@code loads} workers or {@code maxTime}, whichever comes first.
+	 * @param loads the largest number of synthetic workers to load
+	 * @param maxTime the longest the warm-up may take
+	 * @return what the warm-up did
+	 */
+	public WarmUpResult warmUp(int loads, Duration maxTime) {
+		return StartupWarmUp.run(this, loads, maxTime);
 	}
 
 	/**
@@ -599,6 +639,19 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		return this.hostServices.rateLimiter();
 	}
 
+	@Override
+	public RateLimitedDescriptor rateLimited() {
+		ClientRateLimiter limiter = rateLimiter();
+		return new RateLimitedDescriptor(limiter.refusals(), limiter.refusalsByPolicy());
+	}
+
+	@Override
+	public RateLimitStoreDescriptor rateLimitStore() {
+		ClientRateLimiter limiter = rateLimiter();
+		return new RateLimitStoreDescriptor(limiter.store().name(), limiter.storeRequests(), limiter.storeTime(),
+				limiter.storeFailures());
+	}
+
 	Watchdog watchdog() {
 		return this.watchdog;
 	}
@@ -674,82 +727,6 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		this.pool.close();
 		this.hostServices.close();
 		this.engine.thenAccept(SandboxEngine::close);
-	}
-
-	/**
-	 * What runs the sandboxes.
-	 *
-	 * @param graalVersion the GraalJS (polyglot) version
-	 * @param implementation the Truffle runtime name
-	 * @param jit whether the optimizing JIT compiles guest code
-	 * @param jdk the JDK version and vendor
-	 */
-	public record RuntimeDescriptor(String graalVersion, String implementation, boolean jit, String jdk) {
-	}
-
-	/**
-	 * A worker kept by {@link GraalWorkerLoader#get(String, Supplier)} or
-	 * {@link GraalWorkerLoader#get(String, WorkerCode)}.
-	 *
-	 * @param id the worker id
-	 * @param policy the policy name
-	 * @param codeSha256 the SHA-256 of its code
-	 * @param age how long it has been loaded
-	 * @param invocations the number of calls so far
-	 * @param lastOutcome the outcome of the last call, if any
-	 */
-	public record KeptWorkerDescriptor(String id, String policy, String codeSha256, Duration age, long invocations,
-			@Nullable String lastOutcome) {
-	}
-
-	/**
-	 * The warm pool of pre-initialized sandbox contexts. Each context serves one worker
-	 * and is never returned.
-	 *
-	 * @param min the smallest number of idle contexts kept ready
-	 * @param max the largest number of idle contexts kept ready
-	 * @param target the number of idle contexts aimed for now: the acquisitions of the
-	 * last second, between min and max
-	 * @param size the open contexts that came from the pool: idle plus serving a worker
-	 * @param idle the contexts ready to be handed out
-	 * @param created the contexts built ahead of time since start
-	 * @param acquired the contexts handed out since start
-	 * @param misses the acquisitions that found no idle context and built one inline
-	 * @param engineReady whether the engine finished warming up
-	 */
-	public record PoolDescriptor(int min, int max, int target, int size, int idle, long created, long acquired,
-			long misses, boolean engineReady) {
-	}
-
-	/**
-	 * The platform threads that run guest code. A thread stuck in a long built-in after
-	 * its worker was killed is abandoned and replaced until it returns.
-	 *
-	 * @param size the configured number of threads
-	 * @param live the threads alive now, replacements included
-	 * @param active the threads running guest code now
-	 * @param abandoned the threads given up on since start
-	 * @param lingering the abandoned threads still stuck now
-	 * @param returned the abandoned threads that came back
-	 * @param notReplaced the abandoned threads not replaced because too many lingered
-	 * @param lastLinger how long the last returning thread stayed stuck after it was
-	 * abandoned, or {@code null}
-	 * @param maxLinger the longest such time, or {@code null}
-	 */
-	public record ThreadsDescriptor(int size, int live, int active, long abandoned, int lingering, long returned,
-			long notReplaced, @Nullable Duration lastLinger, @Nullable Duration maxLinger) {
-	}
-
-	/**
-	 * Statistics of a cache.
-	 *
-	 * @param hits the hit count
-	 * @param misses the miss count
-	 * @param hitRate hits divided by requests, or 1 when there was no request
-	 * @param size the estimated number of entries
-	 * @param evictions the eviction count
-	 */
-	public record CacheDescriptor(long hits, long misses, double hitRate, long size, long evictions) {
 	}
 
 	/**

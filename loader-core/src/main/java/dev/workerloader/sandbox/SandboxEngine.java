@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -27,6 +28,16 @@ import org.graalvm.polyglot.io.IOAccess;
 final class SandboxEngine implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(SandboxEngine.class);
+
+	/**
+	 * The logger of the interpreter warning: set it to ERROR to run interpreted on
+	 * purpose without the warning.
+	 */
+	static final String JIT_LOGGER = "dev.workerloader.jit";
+
+	private static final Log jitLogger = LogFactory.getLog(JIT_LOGGER);
+
+	private static final AtomicBoolean interpreterWarned = new AtomicBoolean();
 
 	private static final String LANGUAGE = "js";
 
@@ -67,6 +78,11 @@ final class SandboxEngine implements AutoCloseable {
 			.internal(true)
 			.buildLiteral();
 		this.runtimeInfo = RuntimeInfo.of(this.engine);
+		if (!this.runtimeInfo.jit() && interpreterWarned.compareAndSet(false, true)) {
+			// Issue 14: the fallback to the interpreter is silent otherwise. Once per
+			// JVM.
+			jitLogger.warn(JitDiagnosis.of(this.runtimeInfo.implementation()).message());
+		}
 	}
 
 	private static String readRuntime() {

@@ -84,6 +84,12 @@ final class SandboxWorker implements Worker {
 	 */
 	private volatile @Nullable CompletableFuture<?> answer;
 
+	/** Listens to nothing: for the start-up warm-up's synthetic workers. */
+	private static final WorkerListener SILENT = new WorkerListener() {
+	};
+
+	private volatile boolean synthetic;
+
 	/** The listener scope of the running invocation, finished exactly once. */
 	private volatile @Nullable Finish finish;
 
@@ -267,12 +273,14 @@ final class SandboxWorker implements Worker {
 	CompletableFuture<Invocation> invokeAsync(String exportName, String method, @Nullable Object param,
 			String propsJson) {
 		try {
-			this.loader.hostServices().beforeCall(this, this.policy);
+			if (!this.synthetic) {
+				this.loader.hostServices().beforeCall(this, this.policy);
+			}
 		}
 		catch (WorkerException ex) {
 			// A refused call never runs, but operators see it: observation, audit,
 			// metrics.
-			this.loader.listener()
+			listener()
 				.invocationStarted(new WorkerListener.InvocationStart(this.id, this.policy.name(), this.clientId,
 						this.codeHash, exportName, method))
 				.finished(new WorkerListener.InvocationEnd(WorkerListener.outcomeOf(ex), null, ex.getName(),
@@ -350,7 +358,7 @@ final class SandboxWorker implements Worker {
 	}
 
 	private Invocation invoke(String exportName, String method, @Nullable String paramJson, String propsJson) {
-		WorkerListener listener = this.loader.listener();
+		WorkerListener listener = listener();
 		WorkerListener.InvocationScope scope = listener.invocationStarted(new WorkerListener.InvocationStart(this.id,
 				this.policy.name(), this.clientId, this.codeHash, exportName, method));
 		Finish once = new Finish(scope, System.nanoTime());
@@ -576,7 +584,15 @@ final class SandboxWorker implements Worker {
 	}
 
 	WorkerListener listener() {
-		return this.loader.listener();
+		return this.synthetic ? SILENT : this.loader.listener();
+	}
+
+	/**
+	 * Marks this worker as part of the loader's start-up warm-up (issue 18): its loads,
+	 * invocations and logs reach no listener and no rate limit.
+	 */
+	void synthetic() {
+		this.synthetic = true;
 	}
 
 	private WorkerException translate(PolyglotException ex, Watchdog.Watch watch, boolean loading) {

@@ -146,6 +146,29 @@ public class QuotaKillTests {
 	}
 
 	@Test
+	void largeArrayGrowthIsCountedByTheAllocationBudget() {
+		// Measured (issue 13): the sandbox thread's counter sees every one of these;
+		// under
+		// a tight CPU limit a cold interpreter simply burns CPU faster than it allocates.
+		for (String growth : new String[] { "const keep = []; for (;;) keep.push(new Array(1e6).fill(1.5));",
+				"let a = [1.5]; for (;;) a = a.concat(a);",
+				"const keep = []; for (;;) keep.push(new Float64Array(1e6));",
+				"const keep = []; for (;;) keep.push('x'.repeat(1e7));" }) {
+			assertKilled("memory", "run() { " + growth + " }", QuotaKind.MEMORY, 32L * 1024 * 1024);
+		}
+	}
+
+	@Test
+	void memoryKillSaysTheQuotaIsAnAllocationBudget() {
+		// An await loop retains nothing but allocates a promise per turn: it spends the
+		// budget, and the message says what was counted.
+		WorkerQuotaExceededException ex = assertKilled("memory", "async run() { for (;;) { await null; } }",
+				QuotaKind.MEMORY, 32L * 1024 * 1024);
+		assertThat(ex.getMessage()).contains("MEMORY", "policy 'memory'", "garbage included", "allocation budget",
+				"worker-loader.policies.memory.limits.memory");
+	}
+
+	@Test
 	void resultLargerThanTheOutputLimitIsStopped() {
 		assertKilled("output", "run() { return 'x'.repeat(5000); }", QuotaKind.OUTPUT, 1000);
 	}

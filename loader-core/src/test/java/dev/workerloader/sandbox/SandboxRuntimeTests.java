@@ -2,7 +2,7 @@ package dev.workerloader.sandbox;
 
 import java.time.Duration;
 
-import dev.workerloader.sandbox.GraalWorkerLoader.RuntimeDescriptor;
+import dev.workerloader.WorkerLoaderStatistics.RuntimeDescriptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 

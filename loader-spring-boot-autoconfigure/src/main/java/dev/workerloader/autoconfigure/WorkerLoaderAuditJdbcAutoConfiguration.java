@@ -4,16 +4,17 @@ import javax.sql.DataSource;
 
 import dev.workerloader.actuate.audit.JdbcAuditEventRepository;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.audit.AuditEventRepository;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
@@ -41,20 +42,26 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBooleanProperty(prefix = WorkerLoaderProperties.CONFIG_PREFIX, name = "audit.enabled",
 		matchIfMissing = true)
 @ConditionalOnProperty(prefix = WorkerLoaderProperties.CONFIG_PREFIX + ".audit", name = "store", havingValue = "jdbc")
-@ConditionalOnSingleCandidate(DataSource.class)
+@Conditional(OnWorkerLoaderDataSourceCondition.class)
 @EnableConfigurationProperties(AuditJdbcProperties.class)
 public final class WorkerLoaderAuditJdbcAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	AuditSchemaInitializer workerLoaderAuditSchemaInitializer(DataSource dataSource, AuditJdbcProperties properties) {
+	AuditSchemaInitializer workerLoaderAuditSchemaInitializer(
+			@WorkerLoaderDataSource ObjectProvider<DataSource> workerLoaderDataSource,
+			ObjectProvider<DataSource> applicationDataSource, AuditJdbcProperties properties) {
+		DataSource dataSource = workerLoaderDataSource.getIfAvailable(applicationDataSource::getObject);
 		return new AuditSchemaInitializer(dataSource, properties);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(AuditEventRepository.class)
 	@DependsOnDatabaseInitialization
-	JdbcAuditEventRepository workerLoaderAuditEventRepository(DataSource dataSource) {
+	JdbcAuditEventRepository workerLoaderAuditEventRepository(
+			@WorkerLoaderDataSource ObjectProvider<DataSource> workerLoaderDataSource,
+			ObjectProvider<DataSource> applicationDataSource) {
+		DataSource dataSource = workerLoaderDataSource.getIfAvailable(applicationDataSource::getObject);
 		return new JdbcAuditEventRepository(dataSource);
 	}
 

@@ -2,6 +2,7 @@ package dev.workerloader.autoconfigure;
 
 import dev.workerloader.WorkerListener;
 import dev.workerloader.WorkerLoader;
+import dev.workerloader.WorkerLoaderStatistics;
 import dev.workerloader.binding.BindingProvider;
 import dev.workerloader.egress.OutboundHandler;
 import dev.workerloader.logging.GuestLogForwarder;
@@ -19,6 +20,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
@@ -71,7 +73,8 @@ public final class WorkerLoaderAutoConfiguration {
 			if (properties.getRateLimits().getStore() == WorkerLoaderProperties.RateLimits.Store.JDBC) {
 				throw new InvalidConfigurationPropertyValueException(
 						WorkerLoaderProperties.CONFIG_PREFIX + ".rate-limits.store", "jdbc",
-						"Shared rate-limit buckets need a single DataSource bean, Spring Boot's JDBC support"
+						"Shared rate-limit buckets need a DataSource (one marked @WorkerLoaderDataSource, else a"
+								+ " single or @Primary one), Spring Boot's JDBC support"
 								+ " (spring-boot-starter-jdbc) and com.bucket4j:bucket4j_jdk17-postgresql on the"
 								+ " classpath; without them each instance would enforce its own limit.");
 			}
@@ -98,6 +101,13 @@ public final class WorkerLoaderAutoConfiguration {
 		listeners.orderedStream().forEach(builder::listener);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return builder.build();
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty(prefix = WorkerLoaderProperties.CONFIG_PREFIX, name = "require-jit")
+	@ConditionalOnSingleCandidate(WorkerLoaderStatistics.class)
+	static WorkerLoaderJitCheck workerLoaderJitCheck(ObjectProvider<WorkerLoaderStatistics> loader) {
+		return new WorkerLoaderJitCheck(loader.getObject());
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -8,27 +8,33 @@ import dev.workerloader.kv.KvLimits;
 import dev.workerloader.kv.KvStore;
 import dev.workerloader.kv.jdbc.JdbcKvStore;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.util.unit.DataSize;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
  * Auto-configuration} for the built-in {@code KV} binding: a {@link KvBinding} bean,
  * registered as a binding like any {@code @WorkerBinding} bean (so a worker only gets it
- * when its policy lists {@code KV}), over a {@link JdbcKvStore} when there is one
+ * when its policy lists {@code KV}), over a {@link JdbcKvStore} when there is a
+ * {@link WorkerLoaderDataSource @WorkerLoaderDataSource} or one (or a primary)
  * {@link DataSource}, else an {@link InMemoryKvStore}.
  *
  * @author Worker Loader team
  * @since 0.1.0
  */
-@AutoConfiguration(afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
+@AutoConfiguration(afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+		"org.springframework.boot.jdbc.autoconfigure.DataSourceInitializationAutoConfiguration" })
 @ConditionalOnClass(name = "org.graalvm.polyglot.Context")
 @ConditionalOnBooleanProperty(prefix = WorkerLoaderProperties.CONFIG_PREFIX, name = "enabled", matchIfMissing = true)
 @ConditionalOnBooleanProperty(prefix = WorkerLoaderProperties.CONFIG_PREFIX + ".kv", name = "enabled",
@@ -73,19 +79,44 @@ public final class WorkerLoaderKvAutoConfiguration {
 		}
 	}
 
+	/**
+	 * The JDBC store, as Spring Session JDBC: on the {@code @WorkerLoaderDataSource},
+	 * else the application's {@code DataSource}; tables created by
+	 * {@code schema-@@platform@@.sql} per
+	 * {@code worker-loader.kv.jdbc.initialize-schema}, in Boot's database-initialisation
+	 * order (issue 14).
+	 */
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "org.springframework.jdbc.core.simple.JdbcClient")
-	@ConditionalOnSingleCandidate(DataSource.class)
+	@ConditionalOnClass(name = { "org.springframework.jdbc.core.simple.JdbcClient",
+			"org.springframework.boot.jdbc.init.DatabaseInitializationProperties" })
+	@Conditional(OnWorkerLoaderDataSourceCondition.class)
+	@EnableConfigurationProperties(WorkerLoaderKvJdbcProperties.class)
+	@Import(DatabaseInitializationDependencyConfigurer.class)
 	static class JdbcKvStoreConfiguration {
+
+		// Declared before the store: it applies when the store below does, not when the
+		// application brings its own KvStore.
+		@Bean
+		@ConditionalOnMissingBean(value = KvStore.class, name = "workerLoaderKvSchemaInitializer")
+		WorkerLoaderJdbcSchemaInitializer workerLoaderKvSchemaInitializer(
+				@WorkerLoaderDataSource ObjectProvider<DataSource> workerLoaderDataSource,
+				ObjectProvider<DataSource> dataSource, WorkerLoaderKvJdbcProperties properties) {
+			return new WorkerLoaderJdbcSchemaInitializer(workerLoaderDataSource.getIfAvailable(dataSource::getObject),
+					properties);
+		}
 
 		@Bean
 		@ConditionalOnMissingBean(KvStore.class)
-		JdbcKvStore workerLoaderJdbcKvStore(DataSource dataSource, WorkerLoaderProperties properties) {
-			JdbcKvStore store = new JdbcKvStore(dataSource);
-			if (properties.getKv().isInitializeSchema()) {
-				store.createSchema();
-			}
-			return store;
+		JdbcKvStore workerLoaderJdbcKvStore(@WorkerLoaderDataSource ObjectProvider<DataSource> workerLoaderDataSource,
+				ObjectProvider<DataSource> dataSource, WorkerLoaderProperties properties) {
+			DataSize maxKeySize = properties.getKv().getMaxKeySize();
+			require(maxKeySize.toBytes() <= JdbcKvStore.MAX_KEY_SIZE,
+					WorkerLoaderProperties.CONFIG_PREFIX + ".kv.max-key-size", maxKeySize,
+					"The JDBC KV store keeps keys in a primary-key index, and PostgreSQL cannot index more than "
+							+ JdbcKvStore.MAX_INDEXED_BYTES + " bytes of namespace and key together: with namespaces of"
+							+ " up to " + JdbcKvStore.MAX_NAMESPACE_SIZE + " bytes, keys must be at most "
+							+ JdbcKvStore.MAX_KEY_SIZE + "B.");
+			return new JdbcKvStore(workerLoaderDataSource.getIfAvailable(dataSource::getObject));
 		}
 
 	}

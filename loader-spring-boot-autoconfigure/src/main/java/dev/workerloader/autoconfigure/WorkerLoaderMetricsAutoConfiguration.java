@@ -4,13 +4,14 @@ import dev.workerloader.metrics.LoadMetricsListener;
 import dev.workerloader.metrics.ObservationWorkerListener;
 import dev.workerloader.metrics.WorkerInvocationObservationConvention;
 import dev.workerloader.metrics.WorkerLoaderMetrics;
-import dev.workerloader.sandbox.GraalWorkerLoader;
+import dev.workerloader.WorkerLoaderStatistics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -28,7 +29,7 @@ import org.springframework.context.annotation.Configuration;
 		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
 		"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
 		"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
-@ConditionalOnClass({ GraalWorkerLoader.class, MeterRegistry.class })
+@ConditionalOnClass({ WorkerLoaderStatistics.class, MeterRegistry.class })
 public final class WorkerLoaderMetricsAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
@@ -37,8 +38,8 @@ public final class WorkerLoaderMetricsAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		@ConditionalOnBean(GraalWorkerLoader.class)
-		WorkerLoaderMetrics workerLoaderMetrics(GraalWorkerLoader loader) {
+		@ConditionalOnSingleCandidate(WorkerLoaderStatistics.class)
+		WorkerLoaderMetrics workerLoaderMetrics(WorkerLoaderStatistics loader) {
 			return new WorkerLoaderMetrics(loader);
 		}
 

@@ -43,6 +43,13 @@ public class WorkerLoaderProperties {
 	 */
 	private final Map<String, Binding> bindings = new LinkedHashMap<>();
 
+	/**
+	 * Whether startup fails when GraalJS would run guest code in its interpreter instead
+	 * of the optimizing JIT (JDK 17 or 21, no JVMCI, compiler jars missing or newer than
+	 * the JDK). When false, startup logs one WARN saying why and what to add.
+	 */
+	private boolean requireJit;
+
 	private final Sandbox sandbox = new Sandbox();
 
 	private final Pool pool = new Pool();
@@ -65,6 +72,14 @@ public class WorkerLoaderProperties {
 
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
+	}
+
+	public boolean isRequireJit() {
+		return this.requireJit;
+	}
+
+	public void setRequireJit(boolean requireJit) {
+		this.requireJit = requireJit;
 	}
 
 	public Map<String, Policy> getPolicies() {
@@ -506,12 +521,6 @@ public class WorkerLoaderProperties {
 		 */
 		private int maxBatchSize = 128;
 
-		/**
-		 * Whether to create the worker_kv tables on startup when KV is stored in a
-		 * DataSource.
-		 */
-		private boolean initializeSchema = true;
-
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -558,14 +567,6 @@ public class WorkerLoaderProperties {
 
 		public void setMaxBatchSize(int maxBatchSize) {
 			this.maxBatchSize = maxBatchSize;
-		}
-
-		public boolean isInitializeSchema() {
-			return this.initializeSchema;
-		}
-
-		public void setInitializeSchema(boolean initializeSchema) {
-			this.initializeSchema = initializeSchema;
 		}
 
 	}
@@ -868,8 +869,8 @@ public class WorkerLoaderProperties {
 	public static class Audit {
 
 		/**
-		 * Whether every load and invocation becomes an AuditEvent (stored in the
-		 * AuditEventRepository, or logged to 'dev.workerloader.audit' without one).
+		 * Whether every load and invocation is published as an AuditApplicationEvent,
+		 * stored in the AuditEventRepository when there is one. Needs Actuator.
 		 */
 		private boolean enabled = true;
 

@@ -14,17 +14,18 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.jdbc.support.MetaDataAccessException;
 
@@ -50,7 +51,7 @@ import org.springframework.jdbc.support.MetaDataAccessException;
 @ConditionalOnBooleanProperty(prefix = WorkerLoaderProperties.CONFIG_PREFIX, name = "enabled", matchIfMissing = true)
 @ConditionalOnProperty(prefix = WorkerLoaderProperties.CONFIG_PREFIX + ".rate-limits", name = "store",
 		havingValue = "jdbc")
-@ConditionalOnSingleCandidate(DataSource.class)
+@Conditional(OnWorkerLoaderDataSourceCondition.class)
 @EnableConfigurationProperties(RateLimitJdbcProperties.class)
 public final class WorkerLoaderRateLimitJdbcAutoConfiguration {
 
@@ -58,15 +59,20 @@ public final class WorkerLoaderRateLimitJdbcAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RateLimitSchemaInitializer workerLoaderRateLimitSchemaInitializer(DataSource dataSource,
-			RateLimitJdbcProperties properties) {
+	RateLimitSchemaInitializer workerLoaderRateLimitSchemaInitializer(
+			@WorkerLoaderDataSource ObjectProvider<DataSource> workerLoaderDataSource,
+			ObjectProvider<DataSource> applicationDataSource, RateLimitJdbcProperties properties) {
+		DataSource dataSource = workerLoaderDataSource.getIfAvailable(applicationDataSource::getObject);
 		return new RateLimitSchemaInitializer(dataSource, properties);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(RateLimitStore.class)
 	@DependsOnDatabaseInitialization
-	JdbcRateLimitStore workerLoaderRateLimitStore(DataSource dataSource, RateLimitJdbcProperties properties) {
+	JdbcRateLimitStore workerLoaderRateLimitStore(
+			@WorkerLoaderDataSource ObjectProvider<DataSource> workerLoaderDataSource,
+			ObjectProvider<DataSource> applicationDataSource, RateLimitJdbcProperties properties) {
+		DataSource dataSource = workerLoaderDataSource.getIfAvailable(applicationDataSource::getObject);
 		requirePositive(properties.getTimeout(), "timeout");
 		requirePostgreSql(dataSource);
 		return new JdbcRateLimitStore(dataSource, properties.getTimeout());

@@ -63,11 +63,13 @@ class ComposeFileTests {
 			.get();
 		assertThat(properties.getRateLimits().getStore()).isEqualTo(WorkerLoaderProperties.RateLimits.Store.JDBC);
 		assertThat(properties.getAudit().getStore()).isEqualTo(WorkerLoaderProperties.Audit.Store.JDBC);
-		assertThat(properties.getKv().isInitializeSchema()).isTrue();
 		assertThat(properties.getKept().getMaxWorkers()).isEqualTo(256);
 		assertThat(
 				binder.bind(RateLimitJdbcProperties.PREFIX, RateLimitJdbcProperties.class).get().getInitializeSchema())
 			.isEqualTo(DatabaseInitializationMode.ALWAYS);
+		assertThat(binder.bind(WorkerLoaderKvJdbcProperties.CONFIG_PREFIX, WorkerLoaderKvJdbcProperties.class)
+			.get()
+			.getInitializeSchema()).isEqualTo(DatabaseInitializationMode.ALWAYS);
 		assertThat(binder.bind(AuditJdbcProperties.PREFIX, AuditJdbcProperties.class).get().getInitializeSchema())
 			.isEqualTo(DatabaseInitializationMode.ALWAYS);
 		assertThat(spring.getProperty("spring.datasource.url")).startsWith("jdbc:postgresql://postgres:5432/");

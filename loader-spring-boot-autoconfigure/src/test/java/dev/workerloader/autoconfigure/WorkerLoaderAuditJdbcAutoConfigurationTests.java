@@ -71,6 +71,28 @@ class WorkerLoaderAuditJdbcAutoConfigurationTests {
 	}
 
 	@Test
+	void storesInTheWorkerLoaderDataSourceWhenThereIsOne() {
+		this.contextRunner.withUserConfiguration(H2Configuration.class, WorkersDataSourceConfiguration.class)
+			.withPropertyValues("worker-loader.audit.store=jdbc")
+			.run((context) -> {
+				try (Worker worker = context.getBean(WorkerLoader.class)
+					.load(WorkerCode.builder().module("agent.js", "export default { hi() { return 1; } }").build())) {
+					worker.getEntrypoint().call("hi", null);
+				}
+				DataSource workers = context.getBean("workersDataSource", DataSource.class);
+				assertThat(JdbcClient.create(workers)
+					.sql("SELECT count(*) FROM worker_audit_event")
+					.query(Long.class)
+					.single()).isEqualTo(2);
+				// The application's own database is untouched.
+				assertThat(JdbcClient.create(context.getBean("dataSource", DataSource.class))
+					.sql("SELECT count(*) FROM information_schema.tables WHERE lower(table_name) = 'worker_audit_event'")
+					.query(Long.class)
+					.single()).isZero();
+			});
+	}
+
+	@Test
 	void jdbcStoreWithoutADataSourceFailsStartupNamingTheKey() {
 		this.contextRunner.withPropertyValues("worker-loader.audit.store=jdbc").run((context) -> {
 			assertThat(context).hasFailed();
@@ -119,6 +141,18 @@ class WorkerLoaderAuditJdbcAutoConfigurationTests {
 		DriverManagerDataSource dataSource() {
 			return new DriverManagerDataSource(
 					"jdbc:h2:mem:audit-autoconfig-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class WorkersDataSourceConfiguration {
+
+		@Bean(defaultCandidate = false)
+		@WorkerLoaderDataSource
+		DriverManagerDataSource workersDataSource() {
+			return new DriverManagerDataSource("jdbc:h2:mem:audit-workers-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1",
+					"sa", "");
 		}
 
 	}

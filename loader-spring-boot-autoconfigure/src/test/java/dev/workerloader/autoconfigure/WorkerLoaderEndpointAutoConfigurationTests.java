@@ -1,10 +1,14 @@
 package dev.workerloader.autoconfigure;
 
+import dev.workerloader.Worker;
+import dev.workerloader.WorkerCode;
+import dev.workerloader.WorkerLoader;
 import dev.workerloader.actuate.endpoint.WorkerLoaderEndpoint;
 import dev.workerloader.actuate.health.WorkerLoaderHealthIndicator;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,6 +46,22 @@ class WorkerLoaderEndpointAutoConfigurationTests {
 		this.contextRunner
 			.withPropertyValues("management.endpoints.web.exposure.include=workerloader", "worker-loader.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(WorkerLoaderEndpoint.class));
+	}
+
+	@Test
+	void endpointAndHealthBackOffWithoutActuatorAndTheLoaderStillRuns() {
+		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=workerloader")
+			.withClassLoader(
+					new FilteredClassLoader("org.springframework.boot.actuate", "org.springframework.boot.health"))
+			.run((context) -> {
+				assertThat(context).hasNotFailed()
+					.doesNotHaveBean(WorkerLoaderEndpoint.class)
+					.doesNotHaveBean(WorkerLoaderHealthIndicator.class);
+				try (Worker worker = context.getBean(WorkerLoader.class)
+					.load(WorkerCode.of("export default { run(p) { return p * 2; } }"))) {
+					assertThat(worker.getEntrypoint().call("run", 21)).isEqualTo(42);
+				}
+			});
 	}
 
 	@Test

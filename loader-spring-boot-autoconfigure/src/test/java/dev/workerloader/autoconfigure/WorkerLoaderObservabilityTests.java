@@ -1,6 +1,7 @@
 package dev.workerloader.autoconfigure;
 
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.workerloader.Worker;
 import dev.workerloader.WorkerCode;
@@ -11,16 +12,23 @@ import dev.workerloader.actuate.audit.AuditWorkerListener;
 import dev.workerloader.metrics.WorkerLoaderMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.actuate.audit.AuditEvent;
 import org.springframework.boot.actuate.audit.InMemoryAuditEventRepository;
+import org.springframework.boot.actuate.audit.listener.AuditApplicationEvent;
+import org.springframework.boot.actuate.autoconfigure.audit.AuditAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -32,12 +40,13 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * refused), the meters in a real registry and the audit events show it, without source or
  * secrets.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class WorkerLoaderObservabilityTests {
 
 	private static final String SECRET = "s3cr3t-token-value";
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+		.withConfiguration(AutoConfigurations.of(AuditAutoConfiguration.class, MetricsAutoConfiguration.class,
 				CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
 				ObservationAutoConfiguration.class, WorkerLoaderAutoConfiguration.class,
 				WorkerLoaderMetricsAutoConfiguration.class, WorkerLoaderAuditAutoConfiguration.class))
@@ -164,6 +173,38 @@ class WorkerLoaderObservabilityTests {
 					.doesNotContain("console.log");
 			}
 		});
+	}
+
+	@Test
+	void auditEventsArePublishedAsApplicationEventsWithoutARepository(CapturedOutput output) {
+		List<AuditApplicationEvent> published = new CopyOnWriteArrayList<>();
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(WorkerLoaderAutoConfiguration.class,
+					WorkerLoaderAuditAutoConfiguration.class))
+			.withInitializer((context) -> context
+				.addApplicationListener((ApplicationListener<AuditApplicationEvent>) published::add))
+			.withPropertyValues("worker-loader.policies.agents.vars.TOKEN=" + SECRET)
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(InMemoryAuditEventRepository.class);
+				runAgents(context);
+				assertThat(published).extracting((event) -> event.getAuditEvent().getType())
+					.containsOnly(AuditWorkerListener.LOAD, AuditWorkerListener.INVOCATION)
+					.hasSize(9);
+			});
+		// Issue 14: no INFO line per load or per call by default.
+		assertThat(output).doesNotContain("WORKER_LOAD").doesNotContain("WORKER_INVOCATION");
+	}
+
+	@Test
+	void auditBacksOffWithoutActuator() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(WorkerLoaderAutoConfiguration.class,
+					WorkerLoaderAuditAutoConfiguration.class))
+			.withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate"))
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(WorkerLoader.class);
+				assertThat(context).doesNotHaveBean(AuditWorkerListener.class);
+			});
 	}
 
 	@Test

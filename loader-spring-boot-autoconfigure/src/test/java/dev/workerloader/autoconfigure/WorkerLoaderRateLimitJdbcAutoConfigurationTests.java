@@ -50,7 +50,7 @@ class WorkerLoaderRateLimitJdbcAutoConfigurationTests {
 			assertThat(context.getStartupFailure()).rootCause()
 				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.hasMessageContaining("worker-loader.rate-limits.store")
-				.hasMessageContaining("single DataSource bean");
+				.hasMessageContaining("need a DataSource (one marked @WorkerLoaderDataSource");
 		});
 	}
 

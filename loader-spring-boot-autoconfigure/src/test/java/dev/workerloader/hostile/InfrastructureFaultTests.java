@@ -28,6 +28,8 @@ import org.junit.jupiter.api.Test;
 
 import static dev.workerloader.hostile.Hostile.SECRET;
 import static org.assertj.core.api.Assertions.assertThat;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 
 /**
  * Fault injection in the infrastructure a worker reaches: an outbound server that resets
@@ -72,7 +74,8 @@ class InfrastructureFaultTests {
 		database = new JdbcDataSource();
 		database.setURL("jdbc:h2:mem:kv-fault;DB_CLOSE_DELAY=-1");
 		JdbcKvStore store = new JdbcKvStore(database);
-		store.createSchema();
+		new ResourceDatabasePopulator(new ClassPathResource("dev/workerloader/kv/jdbc/schema-h2.sql"))
+			.execute(database);
 		KvBinding kv = new KvBinding(store, new KvLimits(64, 1000, 100, 100_000, 100));
 		ExposedBinding registered = ExposedBinding.of(KvBinding.NAME, kv, null);
 		BindingProvider bindings = BindingProvider.of(registered);

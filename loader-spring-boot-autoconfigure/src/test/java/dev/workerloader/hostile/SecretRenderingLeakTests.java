@@ -19,6 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.actuate.audit.AuditEvent;
 import org.springframework.boot.actuate.audit.InMemoryAuditEventRepository;
+import org.springframework.boot.actuate.autoconfigure.audit.AuditAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -53,8 +54,8 @@ class SecretRenderingLeakTests {
 	private static final String VAR = "var-" + UUID.randomUUID();
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(
-				AutoConfigurations.of(WorkerLoaderAutoConfiguration.class, WorkerLoaderAuditAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(AuditAutoConfiguration.class, WorkerLoaderAutoConfiguration.class,
+				WorkerLoaderAuditAutoConfiguration.class))
 		.withUserConfiguration(AuditConfiguration.class)
 		.withPropertyValues("worker-loader.policies.default.secrets.TOKEN=" + SECRET,
 				"worker-loader.policies.default.secrets.ESCAPED=" + ESCAPED,

@@ -2,6 +2,7 @@ package dev.workerloader.actuate.audit;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 import dev.workerloader.WorkerListener;
 import org.apache.commons.logging.Log;
@@ -9,16 +10,19 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.audit.AuditEvent;
-import org.springframework.boot.actuate.audit.AuditEventRepository;
+import org.springframework.boot.actuate.audit.listener.AuditApplicationEvent;
+import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * Turns every worker load and invocation outcome into an {@link AuditEvent}: type
  * ({@value #LOAD} or {@value #INVOCATION}), principal (the client id, which the loader
  * resolves to the authenticated principal when the code names none, else
  * {@code anonymous}), worker id, SHA-256 of the code, policy, outcome, quota kind and
- * durations. Published to the {@link AuditEventRepository} when there is one, written as
- * a structured log line to {@code dev.workerloader.audit} otherwise. Never carries source
- * or secrets.
+ * durations. Published as an {@link AuditApplicationEvent}: Boot's {@code AuditListener}
+ * stores it in the {@link org.springframework.boot.actuate.audit.AuditEventRepository
+ * AuditEventRepository} when the application defines one (issue 14). Also written as a
+ * structured line to the {@code dev.workerloader.audit} logger at DEBUG level, never at
+ * INFO: a load or a call is not news. Never carries source or secrets.
  *
  * @author Worker Loader team
  * @since 0.1.0
@@ -37,14 +41,15 @@ public class AuditWorkerListener implements WorkerListener {
 
 	private static final Log auditLog = LogFactory.getLog("dev.workerloader.audit");
 
-	private final @Nullable AuditEventRepository repository;
+	private final ApplicationEventPublisher publisher;
 
 	/**
 	 * Creates a listener.
-	 * @param repository where events go, or {@code null} to log them
+	 * @param publisher where the {@link AuditApplicationEvent}s go, usually the
+	 * application context
 	 */
-	public AuditWorkerListener(@Nullable AuditEventRepository repository) {
-		this.repository = repository;
+	public AuditWorkerListener(ApplicationEventPublisher publisher) {
+		this.publisher = Objects.requireNonNull(publisher, "'publisher' must not be null");
 	}
 
 	@Override
@@ -89,13 +94,11 @@ public class AuditWorkerListener implements WorkerListener {
 
 	private void publish(String principal, String type, Map<String, Object> data) {
 		AuditEvent event = new AuditEvent(principal, type, data);
-		if (this.repository != null) {
-			this.repository.add(event);
-		}
-		else if (auditLog.isInfoEnabled()) {
+		this.publisher.publishEvent(new AuditApplicationEvent(event));
+		if (auditLog.isDebugEnabled()) {
 			StringBuilder line = new StringBuilder("type=").append(type).append(" principal=").append(quote(principal));
 			data.forEach((key, value) -> line.append(' ').append(key).append('=').append(quote(String.valueOf(value))));
-			auditLog.info(line);
+			auditLog.debug(line);
 		}
 	}
 

@@ -10,13 +10,15 @@ import java.util.TreeSet;
 import dev.workerloader.QuotaKind;
 import dev.workerloader.policy.WorkerLimits;
 import dev.workerloader.policy.WorkerPolicy;
-import dev.workerloader.ratelimit.ClientRateLimiter;
-import dev.workerloader.sandbox.GraalWorkerLoader;
-import dev.workerloader.sandbox.GraalWorkerLoader.CacheDescriptor;
-import dev.workerloader.sandbox.GraalWorkerLoader.KeptWorkerDescriptor;
-import dev.workerloader.sandbox.GraalWorkerLoader.PoolDescriptor;
-import dev.workerloader.sandbox.GraalWorkerLoader.RuntimeDescriptor;
-import dev.workerloader.sandbox.GraalWorkerLoader.ThreadsDescriptor;
+import dev.workerloader.WorkerLoader;
+import dev.workerloader.WorkerLoaderStatistics;
+import dev.workerloader.WorkerLoaderStatistics.CacheDescriptor;
+import dev.workerloader.WorkerLoaderStatistics.KeptWorkerDescriptor;
+import dev.workerloader.WorkerLoaderStatistics.PoolDescriptor;
+import dev.workerloader.WorkerLoaderStatistics.RateLimitStoreDescriptor;
+import dev.workerloader.WorkerLoaderStatistics.RateLimitedDescriptor;
+import dev.workerloader.WorkerLoaderStatistics.RuntimeDescriptor;
+import dev.workerloader.WorkerLoaderStatistics.ThreadsDescriptor;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -36,14 +38,28 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 @Endpoint(id = "workerloader")
 public class WorkerLoaderEndpoint {
 
-	private final GraalWorkerLoader loader;
+	private final WorkerLoaderStatistics loader;
+
+	private final WorkerLoader evictor;
 
 	/**
-	 * Creates the endpoint for the given loader.
+	 * Creates the endpoint for a loader that is its own statistics view, such as
+	 * {@code GraalWorkerLoader}.
+	 * @param <L> the loader type
 	 * @param loader the loader
 	 */
-	public WorkerLoaderEndpoint(GraalWorkerLoader loader) {
-		this.loader = loader;
+	public <L extends WorkerLoader & WorkerLoaderStatistics> WorkerLoaderEndpoint(L loader) {
+		this(loader, loader);
+	}
+
+	/**
+	 * Creates the endpoint.
+	 * @param statistics what the read operations show
+	 * @param loader the loader whose kept workers the delete operation evicts
+	 */
+	public WorkerLoaderEndpoint(WorkerLoaderStatistics statistics, WorkerLoader loader) {
+		this.loader = statistics;
+		this.evictor = loader;
 	}
 
 	/**
@@ -62,7 +78,7 @@ public class WorkerLoaderEndpoint {
 				new QuotaKillsDescriptor(total, kills), this.loader.sourceCache(),
 				new WorkersDescriptor(this.loader.activeWorkers(), this.loader.keptWorkers(), this.loader.loadCount(),
 						List.copyOf(this.loader.keptWorkerIds()), this.loader.keptEvictions()),
-				this.loader.threads(), RateLimitedDescriptor.of(this.loader.rateLimiter()), policies);
+				this.loader.threads(), this.loader.rateLimited(), this.loader.rateLimitStore(), policies);
 	}
 
 	/**
@@ -83,7 +99,7 @@ public class WorkerLoaderEndpoint {
 	 */
 	@DeleteOperation
 	public EvictionDescriptor evict(@Selector String id) {
-		return new EvictionDescriptor(id, this.loader.evict(id));
+		return new EvictionDescriptor(id, this.evictor.evict(id));
 	}
 
 	/**
@@ -99,30 +115,14 @@ public class WorkerLoaderEndpoint {
 	 * @param threads the sandbox threads, with those abandoned by killed workers that did
 	 * not stop in time
 	 * @param rateLimited loads and calls refused by rate limits
+	 * @param rateLimitStore where the buckets live ({@code memory} in this instance,
+	 * {@code jdbc} shared by all), with its requests, time and failures (issue 17)
 	 * @param policies the policies by name
 	 */
 	public record WorkerLoaderDescriptor(@Nullable RuntimeDescriptor runtime, boolean ready, PoolDescriptor pool,
 			QuotaKillsDescriptor quotaKills, CacheDescriptor bytecodeCache, WorkersDescriptor workers,
-			ThreadsDescriptor threads, RateLimitedDescriptor rateLimited,
+			ThreadsDescriptor threads, RateLimitedDescriptor rateLimited, RateLimitStoreDescriptor rateLimitStore,
 			Map<String, PolicyDescriptor> policies) implements OperationResponseBody {
-	}
-
-	/**
-	 * Loads and calls refused by per-client rate limits.
-	 *
-	 * @param total all refusals, including those because the store failed
-	 * @param byPolicy refusals by policy
-	 * @param store where the buckets live: {@code memory} (this instance) or {@code jdbc}
-	 * (shared by every instance)
-	 * @param storeFailures store requests that failed, each refusing its load or call
-	 */
-	public record RateLimitedDescriptor(long total, Map<String, Long> byPolicy, String store, long storeFailures) {
-
-		static RateLimitedDescriptor of(ClientRateLimiter limiter) {
-			return new RateLimitedDescriptor(limiter.refusals(), limiter.refusalsByPolicy(), limiter.store().name(),
-					limiter.storeFailures());
-		}
-
 	}
 
 	/**

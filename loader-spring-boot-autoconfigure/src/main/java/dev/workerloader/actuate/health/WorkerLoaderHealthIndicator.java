@@ -1,8 +1,8 @@
 package dev.workerloader.actuate.health;
 
-import dev.workerloader.sandbox.GraalWorkerLoader;
-import dev.workerloader.sandbox.GraalWorkerLoader.PoolDescriptor;
-import dev.workerloader.sandbox.GraalWorkerLoader.RuntimeDescriptor;
+import dev.workerloader.WorkerLoaderStatistics;
+import dev.workerloader.WorkerLoaderStatistics.PoolDescriptor;
+import dev.workerloader.WorkerLoaderStatistics.RuntimeDescriptor;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -17,13 +17,13 @@ import org.springframework.boot.health.contributor.Health;
  */
 public class WorkerLoaderHealthIndicator extends AbstractHealthIndicator {
 
-	private final GraalWorkerLoader loader;
+	private final WorkerLoaderStatistics loader;
 
 	/**
 	 * Creates an indicator for the given loader.
-	 * @param loader the loader
+	 * @param loader the statistics of the loader
 	 */
-	public WorkerLoaderHealthIndicator(GraalWorkerLoader loader) {
+	public WorkerLoaderHealthIndicator(WorkerLoaderStatistics loader) {
 		super("Worker Loader health check failed");
 		this.loader = loader;
 	}

@@ -1,5 +1,6 @@
 package dev.workerloader.kv.jdbc;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -7,6 +8,7 @@ import java.util.Objects;
 import javax.sql.DataSource;
 
 import dev.workerloader.kv.InMemoryKvStore;
+import dev.workerloader.kv.KvLimitExceededException;
 import dev.workerloader.kv.KvLimits;
 import dev.workerloader.kv.KvOp;
 import dev.workerloader.kv.KvStore;
@@ -22,7 +24,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * A {@link KvStore} in a relational database through Spring's {@link JdbcClient}: what
  * lets several application instances share KV data. Tested on H2 and PostgreSQL.
  * <p>
- * Two tables (see {@link #SCHEMA}): {@code worker_kv} holds the entries,
+ * Two tables (see {@link #SCHEMA_LOCATION}): {@code worker_kv} holds the entries,
  * {@code worker_kv_namespace} one row per namespace with its key count and byte total.
  * Every write locks the namespace row ({@code SELECT ... FOR UPDATE}) in a transaction,
  * so the totals stay exact across instances and a batch is all-or-nothing. Thread-safe.
@@ -33,13 +35,30 @@ import org.springframework.transaction.support.TransactionTemplate;
 public final class JdbcKvStore implements KvStore {
 
 	/**
-	 * The schema, in SQL that H2 and PostgreSQL accept. {@link #createSchema()} runs it.
+	 * Bytes of namespace and key (UTF-8) together that the primary-key index of
+	 * {@code worker_kv} holds on every database: PostgreSQL's btree refuses index rows
+	 * over 2704 bytes, which incompressible text of 2688 to 2690 bytes of namespace and
+	 * key reaches (measured on PostgreSQL 15, 8 KB pages, namespaces of 1 to 256 bytes).
+	 * Longer keys are refused before they reach the database.
 	 */
-	public static final List<String> SCHEMA = List.of(
-			"CREATE TABLE IF NOT EXISTS worker_kv_namespace (ns VARCHAR(256) NOT NULL PRIMARY KEY,"
-					+ " key_count BIGINT NOT NULL, byte_count BIGINT NOT NULL)",
-			"CREATE TABLE IF NOT EXISTS worker_kv (ns VARCHAR(256) NOT NULL, kv_key VARCHAR(4096) NOT NULL,"
-					+ " kv_value VARCHAR(10485760) NOT NULL, kv_size BIGINT NOT NULL, PRIMARY KEY (ns, kv_key))");
+	public static final int MAX_INDEXED_BYTES = 2687;
+
+	/**
+	 * The longest namespace, in bytes: {@code worker:} and a worker id, or an explicit
+	 * namespace.
+	 */
+	public static final int MAX_NAMESPACE_SIZE = 256;
+
+	/**
+	 * The largest {@code worker-loader.kv.max-key-size} the store accepts, in bytes:
+	 * {@link #MAX_INDEXED_BYTES} less a namespace of {@link #MAX_NAMESPACE_SIZE}.
+	 */
+	public static final int MAX_KEY_SIZE = MAX_INDEXED_BYTES - MAX_NAMESPACE_SIZE;
+
+	/**
+	 * Where the schema scripts are: {@code schema-postgresql.sql}, {@code schema-h2.sql}.
+	 */
+	public static final String SCHEMA_LOCATION = "classpath:dev/workerloader/kv/jdbc/schema-@@platform@@.sql";
 
 	private final JdbcClient jdbc;
 
@@ -53,15 +72,6 @@ public final class JdbcKvStore implements KvStore {
 		Objects.requireNonNull(dataSource, "'dataSource' must not be null");
 		this.jdbc = JdbcClient.create(dataSource);
 		this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-	}
-
-	/**
-	 * Creates the tables if they do not exist.
-	 */
-	public void createSchema() {
-		for (String statement : SCHEMA) {
-			this.jdbc.sql(statement).update();
-		}
 	}
 
 	@Override
@@ -88,6 +98,9 @@ public final class JdbcKvStore implements KvStore {
 
 	@Override
 	public void apply(String namespace, List<KvOp> ops, KvLimits limits) {
+		for (KvOp op : ops) {
+			checkIndexable(namespace, op.key());
+		}
 		ensureNamespace(namespace);
 		this.transactions.executeWithoutResult((status) -> {
 			List<Long> totals = this.jdbc
@@ -154,6 +167,18 @@ public final class JdbcKvStore implements KvStore {
 		}
 		catch (DuplicateKeyException ex) {
 			// Another instance created it first.
+		}
+	}
+
+	private static void checkIndexable(String namespace, String key) {
+		int namespaceSize = namespace.getBytes(StandardCharsets.UTF_8).length;
+		int keySize = key.getBytes(StandardCharsets.UTF_8).length;
+		if (namespaceSize + keySize > MAX_INDEXED_BYTES) {
+			throw new KvLimitExceededException("KV key of " + keySize + " bytes in namespace '" + namespace
+					+ "' cannot be stored by the JDBC KV store: the database indexes at most " + MAX_INDEXED_BYTES
+					+ " bytes of namespace and key together (PostgreSQL's btree limit), and this one has "
+					+ (namespaceSize + keySize) + ". Use a shorter key or namespace; worker-loader.kv.max-key-size"
+					+ " keeps keys shorter.");
 		}
 	}
 
