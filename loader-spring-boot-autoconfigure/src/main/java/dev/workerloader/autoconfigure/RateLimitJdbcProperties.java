@@ -9,7 +9,9 @@ import org.springframework.boot.jdbc.init.DatabaseInitializationProperties;
  * Settings of the rate-limit buckets in the DataSource
  * ({@code worker-loader.rate-limits.store=jdbc}), in the style of Spring Session JDBC's
  * properties: {@code initialize-schema}, {@code schema}, {@code platform} and
- * {@code continue-on-error} come from {@link DatabaseInitializationProperties}.
+ * {@code continue-on-error} come from {@link DatabaseInitializationProperties}. Like the
+ * KV store's, {@code continue-on-error} is {@code false}: the scripts are idempotent, so
+ * an error is a real one.
  *
  * @author Worker Loader team
  * @since 0.1.0
@@ -37,6 +39,22 @@ public class RateLimitJdbcProperties extends DatabaseInitializationProperties {
 	 * How often each instance deletes the rows of buckets that are full again.
 	 */
 	private Duration cleanupInterval = Duration.ofMinutes(5);
+
+	/**
+	 * Whether initialization should continue when an error occurs when applying a schema
+	 * script.
+	 */
+	private boolean continueOnError;
+
+	@Override
+	public boolean isContinueOnError() {
+		return this.continueOnError;
+	}
+
+	@Override
+	public void setContinueOnError(boolean continueOnError) {
+		this.continueOnError = continueOnError;
+	}
 
 	@Override
 	public String getDefaultSchemaLocation() {

@@ -41,7 +41,9 @@ public final class WorkerLoaderAuditAutoConfiguration {
 				&& repository.getIfAvailable() == null) {
 			// Issue 17: asking for a shared, durable trail and silently getting none.
 			throw new InvalidConfigurationPropertyValueException(WorkerLoaderProperties.CONFIG_PREFIX + ".audit.store",
-					"jdbc", "A shared audit trail needs a single DataSource bean and Spring Boot's JDBC support"
+					"jdbc",
+					"A shared audit trail needs a DataSource (one marked @WorkerLoaderDataSource, else a single"
+							+ " or @Primary one) and Spring Boot's JDBC support"
 							+ " (spring-boot-starter-jdbc) on the classpath.");
 		}
 		return new AuditWorkerListener(publisher);

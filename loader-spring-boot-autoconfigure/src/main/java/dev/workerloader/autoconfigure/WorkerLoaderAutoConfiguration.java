@@ -73,7 +73,8 @@ public final class WorkerLoaderAutoConfiguration {
 			if (properties.getRateLimits().getStore() == WorkerLoaderProperties.RateLimits.Store.JDBC) {
 				throw new InvalidConfigurationPropertyValueException(
 						WorkerLoaderProperties.CONFIG_PREFIX + ".rate-limits.store", "jdbc",
-						"Shared rate-limit buckets need a single DataSource bean, Spring Boot's JDBC support"
+						"Shared rate-limit buckets need a DataSource (one marked @WorkerLoaderDataSource, else a"
+								+ " single or @Primary one), Spring Boot's JDBC support"
 								+ " (spring-boot-starter-jdbc) and com.bucket4j:bucket4j_jdk17-postgresql on the"
 								+ " classpath; without them each instance would enforce its own limit.");
 			}

@@ -3,6 +3,8 @@ package dev.workerloader.autoconfigure;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import dev.workerloader.WorkerCode;
@@ -64,6 +66,34 @@ class WorkerLoaderPropertiesTests {
 		assertThat(Long.parseLong(documented.get(prefix + "env-size"))).isEqualTo(limits.envSize());
 		assertThat(DataSize.parse(documented.get(prefix + "log-size")).toBytes()).isEqualTo(limits.logSize());
 		assertThat(Integer.parseInt(documented.get(prefix + "nesting-depth"))).isEqualTo(limits.nestingDepth());
+	}
+
+	@Test
+	void scaleOutDefaultsKeepEverythingInTheInstanceAndMatchTheDocumentedOnes() throws Exception {
+		WorkerLoaderProperties properties = new WorkerLoaderProperties();
+		assertThat(properties.getRateLimits().getStore()).isEqualTo(WorkerLoaderProperties.RateLimits.Store.MEMORY);
+		assertThat(properties.getAudit().getStore()).isEqualTo(WorkerLoaderProperties.Audit.Store.REPOSITORY);
+		Map<String, String> documented = new HashMap<>();
+		try (InputStream in = getClass()
+			.getResourceAsStream("/META-INF/additional-spring-configuration-metadata.json")) {
+			for (JsonNode property : JsonMapper.builder().build().readTree(in).get("properties")) {
+				if (property.has("defaultValue")) {
+					documented.put(property.get("name").asString(), property.get("defaultValue").asString());
+				}
+			}
+		}
+		RateLimitJdbcProperties rateLimits = new RateLimitJdbcProperties();
+		AuditJdbcProperties audit = new AuditJdbcProperties();
+		assertThat(rateLimits.getTimeout()).isEqualTo(Duration.ofSeconds(2));
+		assertThat(rateLimits.getCleanupInterval()).isEqualTo(Duration.ofMinutes(5));
+		for (var jdbc : List.of(rateLimits, audit)) {
+			String prefix = (jdbc == audit) ? AuditJdbcProperties.PREFIX : RateLimitJdbcProperties.PREFIX;
+			assertThat(documented.get(prefix + ".initialize-schema"))
+				.isEqualTo(jdbc.getInitializeSchema().name().toLowerCase(Locale.ROOT));
+			assertThat(documented.get(prefix + ".schema")).isEqualTo(jdbc.getDefaultSchemaLocation());
+			assertThat(Boolean.parseBoolean(documented.get(prefix + ".continue-on-error")))
+				.isEqualTo(jdbc.isContinueOnError());
+		}
 	}
 
 }

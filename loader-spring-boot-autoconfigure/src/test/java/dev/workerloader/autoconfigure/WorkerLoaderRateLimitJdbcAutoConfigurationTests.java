@@ -50,7 +50,7 @@ class WorkerLoaderRateLimitJdbcAutoConfigurationTests {
 			assertThat(context.getStartupFailure()).rootCause()
 				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.hasMessageContaining("worker-loader.rate-limits.store")
-				.hasMessageContaining("single DataSource bean");
+				.hasMessageContaining("need a DataSource (one marked @WorkerLoaderDataSource");
 		});
 	}
 
@@ -148,6 +148,25 @@ class WorkerLoaderRateLimitJdbcAutoConfigurationTests {
 						context.getBean(WorkerLoaderRateLimitJdbcAutoConfiguration.RateLimitCleanup.class).isRunning())
 					.isTrue();
 			});
+	}
+
+	@Test
+	void cleanupOfAnUnreachableDatabaseIsLoggedNotThrown() {
+		JdbcRateLimitStore store = new JdbcRateLimitStore(
+				new DriverManagerDataSource("jdbc:h2:mem:cleanup-" + System.nanoTime() + ";IFEXISTS=TRUE", "sa", ""),
+				Duration.ofSeconds(1));
+		WorkerLoaderRateLimitJdbcAutoConfiguration.RateLimitCleanup cleanup = new WorkerLoaderRateLimitJdbcAutoConfiguration.RateLimitCleanup(
+				store, Duration.ofHours(1));
+		assertThat(cleanup.cleanUp()).isZero();
+	}
+
+	@Test
+	void cleanupLeavesAUsersStoreAlone() {
+		WorkerLoaderRateLimitJdbcAutoConfiguration.RateLimitCleanup cleanup = new WorkerLoaderRateLimitJdbcAutoConfiguration.RateLimitCleanup(
+				new InMemoryRateLimitStore(), Duration.ofHours(1));
+		cleanup.start();
+		assertThat(cleanup.isRunning()).isFalse();
+		assertThat(cleanup.cleanUp()).isZero();
 	}
 
 	private static long rows(DataSource dataSource) {

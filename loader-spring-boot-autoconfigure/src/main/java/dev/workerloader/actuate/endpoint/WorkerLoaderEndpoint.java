@@ -15,6 +15,7 @@ import dev.workerloader.WorkerLoaderStatistics;
 import dev.workerloader.WorkerLoaderStatistics.CacheDescriptor;
 import dev.workerloader.WorkerLoaderStatistics.KeptWorkerDescriptor;
 import dev.workerloader.WorkerLoaderStatistics.PoolDescriptor;
+import dev.workerloader.WorkerLoaderStatistics.RateLimitStoreDescriptor;
 import dev.workerloader.WorkerLoaderStatistics.RateLimitedDescriptor;
 import dev.workerloader.WorkerLoaderStatistics.RuntimeDescriptor;
 import dev.workerloader.WorkerLoaderStatistics.ThreadsDescriptor;
@@ -77,7 +78,7 @@ public class WorkerLoaderEndpoint {
 				new QuotaKillsDescriptor(total, kills), this.loader.sourceCache(),
 				new WorkersDescriptor(this.loader.activeWorkers(), this.loader.keptWorkers(), this.loader.loadCount(),
 						List.copyOf(this.loader.keptWorkerIds()), this.loader.keptEvictions()),
-				this.loader.threads(), this.loader.rateLimited(), policies);
+				this.loader.threads(), this.loader.rateLimited(), this.loader.rateLimitStore(), policies);
 	}
 
 	/**
@@ -114,11 +115,13 @@ public class WorkerLoaderEndpoint {
 	 * @param threads the sandbox threads, with those abandoned by killed workers that did
 	 * not stop in time
 	 * @param rateLimited loads and calls refused by rate limits
+	 * @param rateLimitStore where the buckets live ({@code memory} in this instance,
+	 * {@code jdbc} shared by all), with its requests, time and failures (issue 17)
 	 * @param policies the policies by name
 	 */
 	public record WorkerLoaderDescriptor(@Nullable RuntimeDescriptor runtime, boolean ready, PoolDescriptor pool,
 			QuotaKillsDescriptor quotaKills, CacheDescriptor bytecodeCache, WorkersDescriptor workers,
-			ThreadsDescriptor threads, RateLimitedDescriptor rateLimited,
+			ThreadsDescriptor threads, RateLimitedDescriptor rateLimited, RateLimitStoreDescriptor rateLimitStore,
 			Map<String, PolicyDescriptor> policies) implements OperationResponseBody {
 	}
 

@@ -62,6 +62,8 @@ class WorkerLoaderEndpointTests {
 		assertThat(descriptor.workers().kept()).isEqualTo(1);
 		assertThat(descriptor.workers().keptIds()).containsExactly("kept-one");
 		assertThat(descriptor.workers().loaded()).isEqualTo(2);
+		assertThat(descriptor.rateLimitStore().store()).isEqualTo("memory");
+		assertThat(descriptor.rateLimitStore().failures()).isZero();
 		assertThat(descriptor.pool().max()).isPositive();
 		assertThat(descriptor.threads().size()).isPositive();
 		// On a starved machine even a tight loop can outlast the kill grace and be
