@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneId;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -34,9 +35,12 @@ final class SandboxEngine implements AutoCloseable {
 	 * The resolution of {@code Date} in guest code (GraalJS {@code js.timer-resolution},
 	 * a STABLE option accepted under CONSTRAINED): 10 ms instead of GraalJS's 1 ms
 	 * default, so that a guest measures host work, such as a binding call, only coarsely
-	 * (issue 8). {@code performance} is not defined in our contexts.
+	 * (issue 8). {@code performance.now()} has the same resolution (issue 19).
 	 */
 	static final long TIMER_RESOLUTION_NANOS = 10_000_000L;
+
+	/** The default time zone of guest code: UTC, as on Cloudflare Workers (issue 19). */
+	static final ZoneId GUEST_TIME_ZONE = ZoneId.of("Etc/UTC");
 
 	private static final OutputStream DISCARD = new OutputStream() {
 
@@ -102,7 +106,10 @@ final class SandboxEngine implements AutoCloseable {
 			.option("js.print", "false")
 			.option("js.load", "false")
 			.option("js.console", "false")
-			.option("js.timer-resolution", Long.toString(TIMER_RESOLUTION_NANOS));
+			.option("js.timer-resolution", Long.toString(TIMER_RESOLUTION_NANOS))
+			// Issue 19: the guest's Date and Intl see UTC, as on Cloudflare, whatever the
+			// JVM's zone.
+			.timeZone(GUEST_TIME_ZONE);
 		if (statementLimit > 0) {
 			// Count guest statements only: the runtime (an internal source) must not use
 			// up the limit.

@@ -99,6 +99,9 @@ final class SandboxWorker implements Worker {
 
 	private Redactor redactor = Redactor.NONE;
 
+	/** The worker's timers, fired by the invocation that awaits its result (issue 19). */
+	private final GuestTimers timers;
+
 	SandboxWorker(GraalWorkerLoader loader, String id, WorkerPolicy policy, String codeHash, SandboxContext sandbox,
 			SandboxThreads.SerialExecutor serial) {
 		this.loader = loader;
@@ -107,6 +110,7 @@ final class SandboxWorker implements Worker {
 		this.codeHash = codeHash;
 		this.sandbox = sandbox;
 		this.serial = serial;
+		this.timers = new GuestTimers(id, policy.name());
 	}
 
 	@Override
@@ -183,6 +187,7 @@ final class SandboxWorker implements Worker {
 		try {
 			submit(CallerContext.capture(), () -> {
 				Value runtime = this.sandbox.runtime;
+				runtime.invokeMember("installTimers", this.timers);
 				this.env = runtime.invokeMember("makeEnv", envJson, bindingsJson, bindingHost, this.id,
 						this.policy.name());
 				Watchdog.Watch watch = this.loader.watchdog().start(this, limits());
@@ -423,6 +428,7 @@ final class SandboxWorker implements Worker {
 		this.sandbox.logSink.begin(limits.logSize());
 		Settlement settlement = new Settlement();
 		Watchdog.Watch watch = this.loader.watchdog().start(this, limits);
+		this.timers.begin();
 		try {
 			String status = this.sandbox.runtime
 				.invokeMember("invoke", this.namespace, exportName, method, paramJson, this.env, propsJson, settlement,
@@ -485,6 +491,7 @@ final class SandboxWorker implements Worker {
 			throw withLogs((killed != null) ? quotaException(killed) : closedException());
 		}
 		finally {
+			endTimers();
 			watch.stop();
 			if (watch.killing) {
 				this.loader.killLatency(this, System.nanoTime() - watch.killedAtNanos);
@@ -518,14 +525,25 @@ final class SandboxWorker implements Worker {
 			checkKilled();
 			Runnable task = this.inbox.poll();
 			if (task == null) {
-				if (this.pendingHostCalls.get() == 0 && this.inbox.isEmpty()) {
+				long now = System.nanoTime();
+				int due = this.timers.takeDue(now);
+				if (due != 0) {
+					// Issue 19: a due timer runs when no host work is waiting; its
+					// microtasks drain before the call returns, as on an event loop.
+					this.sandbox.runtime.invokeMember("fireTimer", due);
+					continue;
+				}
+				long untilTimer = this.timers.nanosUntilNext(now);
+				if (this.pendingHostCalls.get() == 0 && this.inbox.isEmpty() && untilTimer == Long.MAX_VALUE) {
 					throw new WorkerException(this.id, "Error",
 							"The Promise returned by '" + method
 									+ "' can never settle: it awaits something no host call or timer will complete",
 							"");
 				}
 				try {
-					task = this.inbox.poll(limits().wallTime().toNanos(), TimeUnit.NANOSECONDS);
+					// The watchdog ends a wait past the wall-time limit (close() wakes
+					// us).
+					task = this.inbox.poll(Math.min(untilTimer, limits().wallTime().toNanos()), TimeUnit.NANOSECONDS);
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
@@ -537,6 +555,21 @@ final class SandboxWorker implements Worker {
 			}
 			checkKilled();
 			task.run();
+		}
+	}
+
+	/**
+	 * Drops the timers of the invocation that ends: none of them reaches the next
+	 * invocation of a kept worker (issue 19).
+	 */
+	private void endTimers() {
+		if (this.timers.end() && !this.closed) {
+			try {
+				this.sandbox.runtime.invokeMember("dropTimers");
+			}
+			catch (PolyglotException | IllegalStateException ex) {
+				// The context was closed or killed meanwhile: nothing is left to drop.
+			}
 		}
 	}
 
@@ -685,6 +718,7 @@ final class SandboxWorker implements Worker {
 			return;
 		}
 		this.closed = true;
+		this.timers.clear();
 		this.inbox.add(WAKE_UP);
 		Runnable callback = this.onClose;
 		if (callback != null) {

@@ -54,12 +54,96 @@
 		return StringCtor(value);
 	}
 
+	// Issue 19: every console method of Workers exists and never throws. Labels of
+	// count() and time() are bounded, as is the indentation of group().
+	const dateNow = Date.now;
+	const MAX_LABELS = 1000;
+	const MAX_GROUP_DEPTH = 32;
+	const stringRepeat = String.prototype.repeat;
+	const counters = new Map();
+	const timersByLabel = new Map();
+	let groupDepth = 0;
 	const console = create(null);
-	for (const level of ['log', 'info', 'warn', 'error', 'debug', 'trace']) {
-		const target = level === 'trace' ? 'debug' : level;
-		console[level] = function (...args) {
-			hostLog(target, apply(arrayJoin, apply(arrayMap, args, [format]), [' ']));
+
+	function emit(level, args) {
+		let text;
+		try {
+			text = apply(arrayJoin, apply(arrayMap, args, [format]), [' ']);
+		} catch (e) {
+			text = '[unprintable]';
+		}
+		if (groupDepth > 0) {
+			text = apply(stringRepeat, '  ', [groupDepth]) + text;
+		}
+		hostLog(level, text);
+	}
+
+	function labelOf(label) {
+		try {
+			return label === undefined ? 'default' : clipText(StringCtor(label), MAX_NAME);
+		} catch (e) {
+			return 'default';
+		}
+	}
+
+	function guarded(fn) {
+		return function (...args) {
+			try {
+				apply(fn, undefined, args);
+			} catch (e) {
+				// Never throws (issue 19): a console call must not change what a program does.
+			}
 		};
+	}
+
+	for (const level of ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'dirxml', 'table']) {
+		const target = level === 'trace' ? 'debug' : (level === 'dir' || level === 'dirxml' || level === 'table') ? 'log' : level;
+		console[level] = guarded((...args) => emit(target, level === 'dir' || level === 'table' ? [args[0]] : args));
+	}
+	console.assert = guarded((condition, ...args) => {
+		if (!condition) {
+			emit('error', ['Assertion failed' + (args.length > 0 ? ':' : ''), ...args]);
+		}
+	});
+	console.count = guarded((label) => {
+		const key = labelOf(label);
+		const count = (apply(mapGet, counters, [key]) || 0) + 1;
+		if (count > 1 || counters.size < MAX_LABELS) {
+			apply(mapSet, counters, [key, count]);
+		}
+		emit('info', [key + ': ' + count]);
+	});
+	console.countReset = guarded((label) => { apply(mapDelete, counters, [labelOf(label)]); });
+	console.time = guarded((label) => {
+		const key = labelOf(label);
+		if (timersByLabel.size < MAX_LABELS) {
+			apply(mapSet, timersByLabel, [key, dateNow()]);
+		}
+	});
+	function elapsed(label, end, args) {
+		const key = labelOf(label);
+		const start = apply(mapGet, timersByLabel, [key]);
+		if (start === undefined) {
+			emit('warn', ["Timer '" + key + "' does not exist"]);
+			return;
+		}
+		if (end) {
+			apply(mapDelete, timersByLabel, [key]);
+		}
+		emit('info', [key + ': ' + (dateNow() - start) + 'ms', ...args]);
+	}
+	console.timeLog = guarded((label, ...args) => elapsed(label, false, args));
+	console.timeEnd = guarded((label) => elapsed(label, true, []));
+	console.group = guarded((...args) => {
+		if (args.length > 0) {
+			emit('log', args);
+		}
+		groupDepth = groupDepth < MAX_GROUP_DEPTH ? groupDepth + 1 : groupDepth;
+	});
+	console.groupCollapsed = console.group;
+	console.groupEnd = guarded(() => { groupDepth = groupDepth > 0 ? groupDepth - 1 : 0; });
+	for (const quietMethod of ['clear', 'profile', 'profileEnd', 'timeStamp']) {
+		console[quietMethod] = guarded(() => {});
 	}
 	// GraalJS-specific global: runtime version details a guest has no use for.
 	delete globalThis.Graal;
@@ -133,6 +217,7 @@
 	const mapHas = Map.prototype.has;
 	const mapDelete = Map.prototype.delete;
 	const mapForEach = Map.prototype.forEach;
+	const mapClear = Map.prototype.clear;
 	const arrayPush = Array.prototype.push;
 	const arraySort = Array.prototype.sort;
 	const toLower = String.prototype.toLowerCase;
@@ -210,6 +295,8 @@
 			this.headers = new Headers(options.headers !== undefined ? options.headers : (base ? base.headers : undefined));
 			this.body = options.body !== undefined ? bodyText(options.body) : (base ? base.body : null);
 			this.redirect = StringCtor(options.redirect || (base ? base.redirect : 'follow'));
+			this.signal = options.signal !== undefined && options.signal !== null ? options.signal
+				: (base ? base.signal : null);
 			if ((this.method === 'GET' || this.method === 'HEAD') && this.body !== null) {
 				throw new TypeErrorCtor('Request with ' + this.method + ' method cannot have a body');
 			}
@@ -274,6 +361,10 @@
 		} catch (e) {
 			return promiseReject(e);
 		}
+		const signal = request.signal;
+		if (signal !== null && signal.aborted) {
+			return promiseReject(signal.reason);
+		}
 		const headers = [...request.headers.entries()];
 		const reply = fetchHost(stringify({ url: request.url, method: request.method, headers,
 			body: request.body, redirect: request.redirect }));
@@ -284,7 +375,15 @@
 				return promiseReject(e);
 			}
 		}
-		return apply(promiseThen, reply, [toResponse]);
+		const response = apply(promiseThen, reply, [toResponse]);
+		if (signal === null) {
+			return response;
+		}
+		// Issue 19: an abort rejects at once; the host's reply, when it comes, is ignored.
+		return new OwnPromise((resolve, reject) => {
+			signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+			apply(promiseThen, response, [resolve, reject]);
+		});
 	}
 
 	function installFetch(host) {
@@ -374,9 +473,529 @@
 
 	// ---- end of issue 12 block -----------------------------------------------------------
 
+	// ---- Issue 19: web-standard globals, implemented here, in the sandbox ---------------
+	const RangeErrorCtor = RangeError;
+	const fromCharCode = String.fromCharCode;
+	const charCodeAt = String.prototype.charCodeAt;
+	const stringReplace = String.prototype.replace;
+	const mathMin = Math.min;
+	const numberCtor = Number;
+	const objectGetPrototypeOf = Object.getPrototypeOf;
+	const objectPrototype = Object.prototype;
+	const arrayPrototype = Array.prototype;
+
+	function defineGlobal(name, value) {
+		defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+	}
+
+	function reportUncaught(where, error) {
+		try {
+			const [name, message] = describeError(error);
+			hostLog('error', 'Uncaught ' + name + (message === '' ? '' : ': ' + message) + ' (in ' + where + ')');
+		} catch (e) {
+			// nothing to report with
+		}
+	}
+
+	// Timers: the host keeps the deadlines (GuestTimers), this map the callbacks.
+	let timerHost = null;
+	const timerCallbacks = new OwnMap();
+	let fakeTimerId = 0;
+
+	function scheduleTimer(name, callback, delay, args, repeat) {
+		if (typeof callback !== 'function') {
+			throw new TypeErrorCtor(name + '() takes a function: strings of code are not evaluated');
+		}
+		let ms = numberCtor(delay);
+		if (!(ms > 0)) {
+			ms = 0;
+		}
+		const id = timerHost('set', ms, repeat);
+		if (typeof id === 'string') {
+			throw id[0] === 'R' ? new RangeErrorCtor(id.substring(1)) : new ErrorCtor(id.substring(1));
+		}
+		if (id === 0) {
+			// Set after its invocation ended: it never runs.
+			return --fakeTimerId;
+		}
+		apply(mapSet, timerCallbacks, [id, { callback, args, repeat }]);
+		return id;
+	}
+
+	function cancelTimer(id) {
+		if (typeof id === 'number' && apply(mapHas, timerCallbacks, [id])) {
+			apply(mapDelete, timerCallbacks, [id]);
+			timerHost('clear', id);
+		}
+	}
+
+	function fireTimer(id) {
+		const entry = apply(mapGet, timerCallbacks, [id]);
+		if (entry === undefined) {
+			return;
+		}
+		if (!entry.repeat) {
+			apply(mapDelete, timerCallbacks, [id]);
+		}
+		try {
+			apply(entry.callback, globalThis, entry.args);
+		} catch (e) {
+			reportUncaught(entry.repeat ? 'setInterval callback' : 'setTimeout callback', e);
+		}
+	}
+
+	defineGlobal('setTimeout', function setTimeout(callback, delay, ...args) {
+		return scheduleTimer('setTimeout', callback, delay, args, false);
+	});
+	defineGlobal('setInterval', function setInterval(callback, delay, ...args) {
+		return scheduleTimer('setInterval', callback, delay, args, true);
+	});
+	defineGlobal('clearTimeout', function clearTimeout(id) { cancelTimer(id); });
+	defineGlobal('clearInterval', function clearInterval(id) { cancelTimer(id); });
+	defineGlobal('queueMicrotask', function queueMicrotask(callback) {
+		if (typeof callback !== 'function') {
+			throw new TypeErrorCtor('queueMicrotask() takes a function');
+		}
+		apply(promiseThen, OwnPromise.resolve(), [() => {
+			try {
+				callback();
+			} catch (e) {
+				reportUncaught('queueMicrotask callback', e);
+			}
+		}]);
+	});
+
+	// performance.now(): as coarse as Date (js.timer-resolution), from the realm's start.
+	const timeOrigin = dateNow();
+	const performance = {};
+	performance.now = function now() { return dateNow() - timeOrigin; };
+	defineProperty(performance, 'timeOrigin', { value: timeOrigin, enumerable: true });
+	performance.toJSON = function toJSON() { return { timeOrigin }; };
+	defineGlobal('performance', freeze(performance));
+
+	// DOMException with the legacy codes of WebIDL.
+	const domCodes = freeze({ IndexSizeError: 1, HierarchyRequestError: 3, WrongDocumentError: 4,
+		InvalidCharacterError: 5, NoModificationAllowedError: 7, NotFoundError: 8, NotSupportedError: 9,
+		InvalidStateError: 11, SyntaxError: 12, InvalidModificationError: 13, NamespaceError: 14,
+		InvalidAccessError: 15, TypeMismatchError: 17, SecurityError: 18, NetworkError: 19, AbortError: 20,
+		URLMismatchError: 21, QuotaExceededError: 22, TimeoutError: 23, InvalidNodeTypeError: 24,
+		DataCloneError: 25 });
+
+	class DOMException extends ErrorCtor {
+		#name;
+		constructor(message, options) {
+			super(message === undefined ? '' : StringCtor(message));
+			const name = typeof options === 'object' && options !== null ? options.name : options;
+			this.#name = name === undefined ? 'Error' : StringCtor(name);
+			if (typeof options === 'object' && options !== null && 'cause' in options) {
+				defineProperty(this, 'cause', { value: options.cause, writable: true, configurable: true });
+			}
+		}
+		get name() { return this.#name; }
+		get code() { return hasOwn(domCodes, this.#name) ? domCodes[this.#name] : 0; }
+	}
+	for (const name of keys(domCodes)) {
+		let constant = '';
+		for (const ch of name) {
+			constant += ch >= 'A' && ch <= 'Z' && constant !== '' ? '_' + ch : apply(String.prototype.toUpperCase, ch, []);
+		}
+		constant = apply(stringReplace, constant, ['_ERROR', '_ERR']);
+		defineProperty(DOMException, constant, { value: domCodes[name], enumerable: true });
+	}
+	defineGlobal('DOMException', DOMException);
+
+	// atob / btoa (forgiving base64, as in HTML).
+	const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+	const B64_VALUES = new Int16Array(128).fill(-1);
+	for (let i = 0; i < 64; i++) {
+		B64_VALUES[apply(charCodeAt, B64, [i])] = i;
+	}
+
+	function chunkedString(codes, length) {
+		let out = '';
+		for (let i = 0; i < length; i += 8192) {
+			out += apply(fromCharCode, null, codes.subarray(i, mathMin(i + 8192, length)));
+		}
+		return out;
+	}
+
+	defineGlobal('btoa', function btoa(data) {
+		if (arguments.length === 0) {
+			throw new TypeErrorCtor("btoa() takes 1 argument, but none was given");
+		}
+		const text = StringCtor(data);
+		const n = text.length;
+		const out = new Uint8Array(((n + 2) / 3 | 0) * 4);
+		let o = 0;
+		for (let i = 0; i < n; i += 3) {
+			const a = apply(charCodeAt, text, [i]);
+			const b = i + 1 < n ? apply(charCodeAt, text, [i + 1]) : 0;
+			const c = i + 2 < n ? apply(charCodeAt, text, [i + 2]) : 0;
+			if (a > 255 || b > 255 || c > 255) {
+				throw new DOMException('btoa() was given a character outside of Latin1: encode the text as UTF-8 first',
+					'InvalidCharacterError');
+			}
+			const triple = (a << 16) | (b << 8) | c;
+			out[o++] = apply(charCodeAt, B64, [triple >> 18]);
+			out[o++] = apply(charCodeAt, B64, [(triple >> 12) & 63]);
+			out[o++] = i + 1 < n ? apply(charCodeAt, B64, [(triple >> 6) & 63]) : 61;
+			out[o++] = i + 2 < n ? apply(charCodeAt, B64, [triple & 63]) : 61;
+		}
+		return chunkedString(out, o);
+	});
+
+	function base64Bytes(data) {
+		let text = apply(stringReplace, StringCtor(data), [/[\t\n\f\r ]/g, '']);
+		if (text.length % 4 === 0) {
+			text = apply(stringReplace, text, [/==?$/, '']);
+		}
+		if (text.length % 4 === 1 || /[^A-Za-z0-9+/]/.test(text)) {
+			throw new DOMException('atob() was given a string that is not correctly base64-encoded',
+				'InvalidCharacterError');
+		}
+		const n = text.length;
+		const out = new Uint8Array((n * 3) >> 2);
+		let o = 0;
+		let buffer = 0;
+		let bits = 0;
+		for (let i = 0; i < n; i++) {
+			buffer = (buffer << 6) | B64_VALUES[apply(charCodeAt, text, [i])];
+			bits += 6;
+			if (bits >= 8) {
+				bits -= 8;
+				out[o++] = (buffer >> bits) & 255;
+			}
+		}
+		return out.subarray(0, o);
+	}
+
+	defineGlobal('atob', function atob(data) {
+		if (arguments.length === 0) {
+			throw new TypeErrorCtor("atob() takes 1 argument, but none was given");
+		}
+		const bytes = base64Bytes(data);
+		return chunkedString(bytes, bytes.length);
+	});
+
+	// Event, CustomEvent, EventTarget.
+	class Event {
+		#type;
+		#bubbles;
+		#cancelable;
+		#composed;
+		#defaultPrevented = false;
+		#stop = false;
+		constructor(type, options) {
+			if (arguments.length === 0) {
+				throw new TypeErrorCtor("Event() takes a type, but none was given");
+			}
+			const init = options || {};
+			this.#type = StringCtor(type);
+			this.#bubbles = !!init.bubbles;
+			this.#cancelable = !!init.cancelable;
+			this.#composed = !!init.composed;
+			this.timeStamp = dateNow() - timeOrigin;
+			this.target = null;
+			this.currentTarget = null;
+			this.eventPhase = 0;
+			this.isTrusted = false;
+		}
+		get type() { return this.#type; }
+		get bubbles() { return this.#bubbles; }
+		get cancelable() { return this.#cancelable; }
+		get composed() { return this.#composed; }
+		get defaultPrevented() { return this.#defaultPrevented; }
+		get returnValue() { return !this.#defaultPrevented; }
+		get cancelBubble() { return this.#stop; }
+		preventDefault() {
+			if (this.#cancelable) {
+				this.#defaultPrevented = true;
+			}
+		}
+		stopPropagation() { this.#stop = true; }
+		stopImmediatePropagation() { this.#stop = true; stopped.add(this); }
+		composedPath() { return this.currentTarget === null ? [] : [this.currentTarget]; }
+	}
+	const stopped = new WeakSet();
+	defineProperty(Event, 'NONE', { value: 0 });
+	defineProperty(Event, 'AT_TARGET', { value: 2 });
+
+	class CustomEvent extends Event {
+		#detail;
+		constructor(type, options) {
+			super(type, options);
+			this.#detail = options && options.detail !== undefined ? options.detail : null;
+		}
+		get detail() { return this.#detail; }
+	}
+
+	class EventTarget {
+		#listeners = new OwnMap();
+		addEventListener(type, listener, options) {
+			if (listener === null || listener === undefined) {
+				return;
+			}
+			const once = typeof options === 'object' && options !== null && !!options.once;
+			const signal = typeof options === 'object' && options !== null ? options.signal : undefined;
+			if (signal !== undefined && signal.aborted) {
+				return;
+			}
+			const key = StringCtor(type);
+			let list = apply(mapGet, this.#listeners, [key]);
+			if (list === undefined) {
+				list = [];
+				apply(mapSet, this.#listeners, [key, list]);
+			}
+			for (const entry of list) {
+				if (entry.listener === listener) {
+					return;
+				}
+			}
+			apply(arrayPush, list, [{ listener, once }]);
+			if (signal !== undefined) {
+				signal.addEventListener('abort', () => this.removeEventListener(key, listener), { once: true });
+			}
+		}
+		removeEventListener(type, listener) {
+			const list = apply(mapGet, this.#listeners, [StringCtor(type)]);
+			if (list === undefined) {
+				return;
+			}
+			for (let i = 0; i < list.length; i++) {
+				if (list[i].listener === listener) {
+					list[i].removed = true;
+					apply(Array.prototype.splice, list, [i, 1]);
+					return;
+				}
+			}
+		}
+		dispatchEvent(event) {
+			if (!(event instanceof Event)) {
+				throw new TypeErrorCtor('dispatchEvent() takes an Event');
+			}
+			event.target = this;
+			event.currentTarget = this;
+			event.eventPhase = 2;
+			const list = apply(mapGet, this.#listeners, [event.type]);
+			if (list !== undefined) {
+				for (const entry of [...list]) {
+					if (entry.removed) {
+						continue;
+					}
+					if (entry.once) {
+						this.removeEventListener(event.type, entry.listener);
+					}
+					try {
+						if (typeof entry.listener === 'function') {
+							apply(entry.listener, this, [event]);
+						} else if (entry.listener && typeof entry.listener.handleEvent === 'function') {
+							entry.listener.handleEvent(event);
+						}
+					} catch (e) {
+						reportUncaught(event.type + ' listener', e);
+					}
+					if (stopped.has(event)) {
+						break;
+					}
+				}
+			}
+			event.currentTarget = null;
+			event.eventPhase = 0;
+			return !event.defaultPrevented;
+		}
+	}
+	defineGlobal('Event', Event);
+	defineGlobal('CustomEvent', CustomEvent);
+	defineGlobal('EventTarget', EventTarget);
+
+	// AbortController and AbortSignal (timeout() runs on the invocation's timers).
+	const signalToken = freeze(create(null));
+	const signalAbort = new OwnWeakMap();
+
+	class AbortSignal extends EventTarget {
+		#aborted = false;
+		#reason = undefined;
+		constructor(token) {
+			if (token !== signalToken) {
+				throw new TypeErrorCtor('Illegal constructor: use new AbortController().signal or AbortSignal.abort()');
+			}
+			super();
+			this.onabort = null;
+			apply(weakMapSet, signalAbort, [this, (reason) => {
+				if (this.#aborted) {
+					return;
+				}
+				this.#aborted = true;
+				this.#reason = reason === undefined ? new DOMException('This operation was aborted', 'AbortError') : reason;
+				const event = new Event('abort');
+				if (typeof this.onabort === 'function') {
+					try {
+						apply(this.onabort, this, [event]);
+					} catch (e) {
+						reportUncaught('onabort', e);
+					}
+				}
+				this.dispatchEvent(event);
+			}]);
+		}
+		get aborted() { return this.#aborted; }
+		get reason() { return this.#reason; }
+		throwIfAborted() {
+			if (this.#aborted) {
+				throw this.#reason;
+			}
+		}
+		static abort(reason) {
+			const signal = new AbortSignal(signalToken);
+			apply(weakMapGet, signalAbort, [signal])(reason);
+			return signal;
+		}
+		static timeout(ms) {
+			const signal = new AbortSignal(signalToken);
+			scheduleTimer('AbortSignal.timeout', () => apply(weakMapGet, signalAbort, [signal])(
+				new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms, [], false);
+			return signal;
+		}
+		static any(signals) {
+			const signal = new AbortSignal(signalToken);
+			const abort = apply(weakMapGet, signalAbort, [signal]);
+			for (const source of signals) {
+				if (source.aborted) {
+					abort(source.reason);
+					return signal;
+				}
+			}
+			for (const source of signals) {
+				source.addEventListener('abort', () => abort(source.reason), { once: true });
+			}
+			return signal;
+		}
+	}
+
+	class AbortController {
+		#signal = new AbortSignal(signalToken);
+		get signal() { return this.#signal; }
+		abort(reason) { apply(weakMapGet, signalAbort, [this.#signal])(reason); }
+	}
+	defineGlobal('AbortSignal', AbortSignal);
+	defineGlobal('AbortController', AbortController);
+
+	// structuredClone: iterative (a deep graph cannot overflow the stack), cycles and
+	// shared references kept; a huge graph costs the invocation's CPU and memory quotas.
+	const typedArrayProto = objectGetPrototypeOf(Uint8Array.prototype);
+	const typedArrayTag = Object.getOwnPropertyDescriptor(typedArrayProto, Symbol.toStringTag).get;
+	const typedArrays = { Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array,
+		Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array };
+	const errorTypes = { Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError };
+	const arrayBufferSlice = ArrayBuffer.prototype.slice;
+	const dateGetTime = Date.prototype.getTime;
+	const objectToString = Object.prototype.toString;
+
+	function cloneError(message) {
+		return new DOMException(message, 'DataCloneError');
+	}
+
+	defineGlobal('structuredClone', function structuredClone(value, options) {
+		if (options !== undefined && options !== null && options.transfer !== undefined && options.transfer.length > 0) {
+			throw cloneError('structuredClone() cannot transfer objects in this runtime');
+		}
+		const memo = new OwnMap();
+		const work = [];
+		function copy(input) {
+			if (typeof input === 'symbol') {
+				throw cloneError('Symbol() could not be cloned');
+			}
+			if (typeof input === 'function') {
+				throw cloneError((input.name || 'function') + ' could not be cloned');
+			}
+			if (input === null || typeof input !== 'object') {
+				return input;
+			}
+			const seen = apply(mapGet, memo, [input]);
+			if (seen !== undefined) {
+				return seen;
+			}
+			const tag = apply(objectToString, input, []);
+			let output;
+			let fill = false;
+			if (tag === '[object Date]') {
+				output = new Date(apply(dateGetTime, input, []));
+			} else if (tag === '[object RegExp]') {
+				output = new RegExp(input.source, input.flags);
+			} else if (tag === '[object ArrayBuffer]') {
+				output = apply(arrayBufferSlice, input, [0]);
+			} else if (tag === '[object DataView]') {
+				output = new DataView(copy(input.buffer), input.byteOffset, input.byteLength);
+			} else if (ArrayBuffer.isView(input)) {
+				const ctor = typedArrays[apply(typedArrayTag, input, [])];
+				output = new ctor(copy(input.buffer), input.byteOffset, input.length);
+			} else if (tag === '[object Map]') {
+				output = new OwnMap();
+				fill = 'map';
+			} else if (tag === '[object Set]') {
+				output = new Set();
+				fill = 'set';
+			} else if (tag === '[object Error]') {
+				const ctor = hasOwn(errorTypes, input.name) ? errorTypes[input.name] : ErrorCtor;
+				output = new ctor(input.message);
+				if (typeof input.stack === 'string') {
+					output.stack = input.stack;
+				}
+			} else if (tag === '[object Boolean]' || tag === '[object Number]' || tag === '[object String]'
+				|| tag === '[object BigInt]') {
+				output = Object(input.valueOf());
+			} else if (tag === '[object Promise]' || tag === '[object WeakMap]' || tag === '[object WeakSet]'
+				|| input instanceof EventTarget) {
+				throw cloneError(tag.slice(8, -1) + ' object could not be cloned');
+			} else if (isArray(input)) {
+				output = new OwnArray(input.length);
+				fill = 'object';
+			} else {
+				output = {};
+				fill = 'object';
+			}
+			apply(mapSet, memo, [input, output]);
+			if (fill) {
+				apply(arrayPush, work, [input, output, fill]);
+			}
+			return output;
+		}
+		const result = copy(value);
+		while (work.length > 0) {
+			const kind = work.pop();
+			const output = work.pop();
+			const input = work.pop();
+			if (kind === 'map') {
+				for (const [k, v] of input) {
+					apply(mapSet, output, [copy(k), copy(v)]);
+				}
+			} else if (kind === 'set') {
+				for (const v of input) {
+					output.add(copy(v));
+				}
+			} else {
+				for (const key of keys(input)) {
+					output[key] = copy(input[key]);
+				}
+			}
+		}
+		return result;
+	});
+	// ---- end of issue 19 globals ---------------------------------------------------------
+
+
 	return freeze({
 		// Issue 6: installs fetch() and friends with the worker's FetchHost.
 		installFetch,
+
+		// Issue 19: the worker's timer queue (GuestTimers), and the calls of its loop.
+		installTimers(host) {
+			timerHost = host;
+		},
+		fireTimer,
+		dropTimers() {
+			apply(mapClear, timerCallbacks, []);
+		},
 
 		// Calls exports[exportName][method](param, env, ctx) and reports through settle(ok, ...).
 		// Returns a string status when the export or method does not exist.
