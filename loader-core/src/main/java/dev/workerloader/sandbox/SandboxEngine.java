@@ -6,6 +6,9 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -16,6 +19,7 @@ import org.graalvm.polyglot.SandboxPolicy;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.io.IOAccess;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
 
 /**
  * The shared GraalJS engine and the factory of sandbox contexts. Every context is created
@@ -54,11 +58,22 @@ final class SandboxEngine implements AutoCloseable {
 
 	};
 
+	/** The guest libraries in {@code lib/}: see {@code lib/NOTICE.md}. */
+	private static final Set<String> LIBRARIES = Set.of("url", "streams", "compression");
+
 	private final Engine engine;
 
 	private final Source runtimeSource;
 
 	private final RuntimeInfo runtimeInfo;
+
+	/**
+	 * The guest libraries (issue 19), each parsed once per engine on first use: a
+	 * {@code Source} is cached by the engine, so later workers only evaluate it.
+	 */
+	private final Map<String, Source> libraries = new ConcurrentHashMap<>();
+
+	private final CryptoHost cryptoHost = new CryptoHost();
 
 	SandboxEngine() {
 		this.engine = Engine.newBuilder(LANGUAGE)
@@ -74,9 +89,13 @@ final class SandboxEngine implements AutoCloseable {
 	}
 
 	private static String readRuntime() {
-		try (InputStream in = SandboxEngine.class.getResourceAsStream("runtime.js")) {
+		return readResource("runtime.js");
+	}
+
+	private static String readResource(String name) {
+		try (InputStream in = SandboxEngine.class.getResourceAsStream(name)) {
 			if (in == null) {
-				throw new IllegalStateException("dev/workerloader/sandbox/runtime.js is missing from the classpath");
+				throw new IllegalStateException("dev/workerloader/sandbox/" + name + " is missing from the classpath");
 			}
 			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
 		}
@@ -119,13 +138,28 @@ final class SandboxEngine implements AutoCloseable {
 		}
 		Context context = builder.build();
 		try {
-			Value runtime = context.eval(this.runtimeSource).execute(logSink);
+			ProxyExecutable libraryHost = (arguments) -> context.eval(library(arguments[0].asString()));
+			Value runtime = context.eval(this.runtimeSource).execute(logSink, libraryHost, this.cryptoHost);
 			return new SandboxContext(context, fileSystem, logSink, runtime, statementLimit);
 		}
 		catch (RuntimeException ex) {
 			context.close(true);
 			throw ex;
 		}
+	}
+
+	/**
+	 * Returns one of the guest libraries of {@code lib/}, whose evaluation yields its
+	 * exports. Only the runtime asks, with a name of its own (never the guest's).
+	 */
+	private Source library(String name) {
+		if (!LIBRARIES.contains(name)) {
+			throw new IllegalArgumentException("No guest library named '" + name + "'");
+		}
+		return this.libraries.computeIfAbsent(name,
+				(key) -> Source.newBuilder(LANGUAGE, readResource("lib/" + key + ".js"), "worker-loader-" + key + ".js")
+					.internal(true)
+					.buildLiteral());
 	}
 
 	@Override

@@ -3,7 +3,7 @@
 // JSON.parse or Promise only affects itself, installs a bounded console, and returns the
 // functions the host calls. Nothing here is reachable from guest code: the returned object
 // is held by the host only.
-(function (hostLog) {
+(function (hostLog, libraryHost, cryptoHost) {
 	'use strict';
 	const parse = JSON.parse;
 	const stringify = JSON.stringify;
@@ -276,72 +276,274 @@
 		[Symbol.iterator]() { return this.entries(); }
 	}
 
-	function bodyText(body) {
-		if (body === undefined || body === null) {
-			return null;
-		}
-		if (typeof body === 'string') {
-			return body;
-		}
-		throw new TypeErrorCtor('fetch() supports string bodies only: use JSON.stringify(value) for JSON');
+	// Issue 19: bodies of Request and Response hold text, bytes or a stream: usable
+	// without a network (await new Response(text).json()), binary in fetch().
+	const NULL_BODY_STATUS = freeze({ 101: true, 103: true, 204: true, 205: true, 304: true });
+	const REDIRECT_STATUS = freeze({ 301: true, 302: true, 303: true, 307: true, 308: true });
+
+	function isStream(value) {
+		return loaded.streams !== undefined && value instanceof loaded.streams.ReadableStream;
 	}
 
-	class Request {
+	function formBoundary() {
+		let boundary = '----WorkerLoaderFormBoundary';
+		const random = cryptoReply(cryptoHost('random', 12));
+		for (let i = 0; i < random.length; i++) {
+			boundary += (random[i] & 15).toString(16) + (random[i] >> 4).toString(16);
+		}
+		return boundary;
+	}
+
+	function multipart(form) {
+		const boundary = formBoundary();
+		const parts = [];
+		const escapeName = (name) => apply(stringReplace, apply(stringReplace, name, [/"/g, '%22']), [/\r?\n|\r/g, '%0D%0A']);
+		for (const [name, value] of form) {
+			let head = '--' + boundary + '\r\nContent-Disposition: form-data; name="' + escapeName(name) + '"';
+			if (value instanceof File) {
+				head += '; filename="' + escapeName(value.name) + '"\r\nContent-Type: '
+					+ (value.type === '' ? 'application/octet-stream' : value.type);
+				apply(arrayPush, parts, [utf8Encode(head + '\r\n\r\n'), blobBytes(value), utf8Encode('\r\n')]);
+			} else {
+				apply(arrayPush, parts, [utf8Encode(head + '\r\n\r\n' + value + '\r\n')]);
+			}
+		}
+		apply(arrayPush, parts, [utf8Encode('--' + boundary + '--\r\n')]);
+		return [{ bytes: concatBytes(parts) }, 'multipart/form-data; boundary=' + boundary];
+	}
+
+	// [source, content type] of a body init.
+	function extractBody(init) {
+		if (init === undefined || init === null) {
+			return [null, null];
+		}
+		if (typeof init === 'string') {
+			return [{ text: init }, 'text/plain;charset=UTF-8'];
+		}
+		if (init instanceof OwnArrayBuffer || isView(init)) {
+			return [{ bytes: toBytes(init, 'A body') }, null];
+		}
+		if (init instanceof Blob) {
+			return [{ bytes: blobBytes(init) }, init.type === '' ? null : init.type];
+		}
+		if (init instanceof FormData) {
+			return multipart(init);
+		}
+		if (loaded.url !== undefined && init instanceof loaded.url.URLSearchParams) {
+			return [{ text: init.toString() }, 'application/x-www-form-urlencoded;charset=UTF-8'];
+		}
+		if (isStream(init)) {
+			return [{ stream: init }, null];
+		}
+		return [{ text: StringCtor(init) }, 'text/plain;charset=UTF-8'];
+	}
+
+	async function readAll(stream) {
+		const reader = stream.getReader();
+		const chunks = [];
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) {
+				break;
+			}
+			apply(arrayPush, chunks, [typeof value === 'string' ? utf8Encode(value) : toBytes(value, 'A body stream chunk')]);
+		}
+		return concatBytes(chunks);
+	}
+
+	function bytesStream(bytes) {
+		const { ReadableStream } = library('streams');
+		return new ReadableStream({
+			type: 'bytes',
+			start(controller) {
+				if (bytes.length > 0) {
+					controller.enqueue(apply(u8Slice, bytes, []));
+				}
+				controller.close();
+			}
+		});
+	}
+
+	class Body {
+		#source;
+		#stream = null;
+		#used = false;
+		constructor(source) {
+			this.#source = source;
+		}
+		get body() {
+			if (this.#source === null) {
+				return null;
+			}
+			if (this.#stream === null) {
+				this.#stream = this.#source.stream !== undefined ? this.#source.stream
+					: bytesStream(this.#source.bytes !== undefined ? this.#source.bytes : utf8Encode(this.#source.text));
+			}
+			return this.#stream;
+		}
+		get bodyUsed() { return this.#used || (this.#stream !== null && this.#stream.locked); }
+		async #take() {
+			if (this.bodyUsed) {
+				throw new TypeErrorCtor('Body has already been consumed');
+			}
+			this.#used = true;
+			const source = this.#source;
+			if (source === null) {
+				return { text: '' };
+			}
+			if (this.#stream !== null || source.stream !== undefined) {
+				return { bytes: await readAll(this.body) };
+			}
+			return source;
+		}
+		async text() {
+			const source = await this.#take();
+			return source.text !== undefined ? source.text : utf8Text(source.bytes);
+		}
+		async json() { return parse(await this.text()); }
+		async bytes() {
+			const source = await this.#take();
+			return source.bytes !== undefined ? apply(u8Slice, source.bytes, []) : utf8Encode(source.text);
+		}
+		async arrayBuffer() { return (await this.bytes()).buffer; }
+		async blob() {
+			const type = this.headers.get('content-type');
+			return new Blob([await this.bytes()], { type: type === null ? '' : type });
+		}
+		async formData() {
+			const type = this.headers.get('content-type') || '';
+			if (!/^application\/x-www-form-urlencoded/i.test(type)) {
+				throw new TypeErrorCtor('formData() reads application/x-www-form-urlencoded bodies only in this runtime');
+			}
+			const form = new FormData();
+			for (const [name, value] of new (library('url').URLSearchParams)(await this.text())) {
+				form.append(name, value);
+			}
+			return form;
+		}
+		// The body for the host: text, base64 bytes, or a promise of either (a stream).
+		_payload() {
+			const source = this.#source;
+			if (source === null) {
+				return { body: null };
+			}
+			if (this.#stream !== null || source.stream !== undefined) {
+				return apply(promiseThen, this.bytes(), [(bytes) => ({ body: btoa(chunkedString(bytes, bytes.length)),
+					bodyBase64: true })]);
+			}
+			if (source.text !== undefined) {
+				return { body: source.text };
+			}
+			return { body: btoa(chunkedString(source.bytes, source.bytes.length)), bodyBase64: true };
+		}
+		_cloneSource() {
+			if (this.bodyUsed) {
+				throw new TypeErrorCtor('The body has already been consumed');
+			}
+			if (this.#source === null || (this.#stream === null && this.#source.stream === undefined)) {
+				return this.#source;
+			}
+			const [one, two] = this.body.tee();
+			this.#stream = one;
+			this.#source = { stream: one };
+			return { stream: two };
+		}
+	}
+
+	const STANDARD_METHODS = freeze({ DELETE: true, GET: true, HEAD: true, OPTIONS: true, POST: true, PUT: true,
+		PATCH: true });
+
+	function absoluteUrl(input) {
+		const text = StringCtor(input && typeof input === 'object' && input.href !== undefined ? input.href : input);
+		try {
+			return new (library('url').URL)(text).href;
+		} catch (e) {
+			throw new TypeErrorCtor("Invalid URL '" + clipText(text, 200) + "': a Request needs an absolute URL");
+		}
+	}
+
+	class Request extends Body {
 		constructor(input, init) {
 			const options = init || {};
 			const base = input instanceof Request ? input : null;
-			this.url = base ? base.url : StringCtor(input && typeof input === 'object' && input.href !== undefined ? input.href : input);
-			this.method = apply(String.prototype.toUpperCase, StringCtor(options.method || (base ? base.method : 'GET')), []);
+			const method = StringCtor(options.method || (base ? base.method : 'GET'));
+			const upper = apply(String.prototype.toUpperCase, method, []);
+			const normalized = hasOwn(STANDARD_METHODS, upper) ? upper : method;
+			let source;
+			let contentType = null;
+			if (options.body !== undefined && options.body !== null) {
+				[source, contentType] = extractBody(options.body);
+			} else {
+				source = base ? base._cloneSource() : null;
+			}
+			if ((normalized === 'GET' || normalized === 'HEAD') && source !== null) {
+				throw new TypeErrorCtor('Request with ' + normalized + ' method cannot have a body');
+			}
+			super(source);
+			this.url = base ? base.url : absoluteUrl(input);
+			this.method = normalized;
 			this.headers = new Headers(options.headers !== undefined ? options.headers : (base ? base.headers : undefined));
-			this.body = options.body !== undefined ? bodyText(options.body) : (base ? base.body : null);
+			if (contentType !== null && !this.headers.has('content-type')) {
+				this.headers.set('content-type', contentType);
+			}
 			this.redirect = StringCtor(options.redirect || (base ? base.redirect : 'follow'));
 			this.signal = options.signal !== undefined && options.signal !== null ? options.signal
 				: (base ? base.signal : null);
-			if ((this.method === 'GET' || this.method === 'HEAD') && this.body !== null) {
-				throw new TypeErrorCtor('Request with ' + this.method + ' method cannot have a body');
-			}
+			this.cf = options.cf !== undefined ? options.cf : (base ? base.cf : undefined);
 		}
-		async text() { return this.body === null ? '' : this.body; }
-		async json() { return parse(await this.text()); }
 		clone() { return new Request(this); }
 	}
 
-	class Response {
-		#body;
-		#used = false;
+	class Response extends Body {
 		constructor(body, init) {
 			const options = init || {};
-			this.#body = body === undefined || body === null ? '' : StringCtor(body);
-			this.status = options.status === undefined ? 200 : options.status;
+			const status = options.status === undefined ? 200 : numberCtor(options.status);
+			if (!(status >= 200 && status <= 599) && !options._internal) {
+				throw new RangeErrorCtor('Response status ' + status + ' is not in the range 200 to 599');
+			}
+			const [source, contentType] = extractBody(body);
+			if (source !== null && hasOwn(NULL_BODY_STATUS, status)) {
+				throw new TypeErrorCtor('Response with status ' + status + ' cannot have a body');
+			}
+			super(source);
+			this.status = status;
 			this.statusText = options.statusText === undefined ? '' : StringCtor(options.statusText);
 			this.headers = new Headers(options.headers);
+			if (contentType !== null && !this.headers.has('content-type')) {
+				this.headers.set('content-type', contentType);
+			}
 			this.ok = this.status >= 200 && this.status <= 299;
 			this.url = options.url === undefined ? '' : options.url;
 			this.redirected = options.redirected === true;
-			this.type = 'basic';
+			this.type = options._type || 'default';
+			this.webSocket = null;
 		}
-		get bodyUsed() { return this.#used; }
-		#take() {
-			if (this.#used) {
-				return promiseReject(new TypeErrorCtor('Body has already been consumed'));
-			}
-			this.#used = true;
-			return promiseResolve(this.#body);
-		}
-		text() { return this.#take(); }
-		json() { return apply(promiseThen, this.#take(), [parse]); }
 		clone() {
-			if (this.#used) {
-				throw new TypeErrorCtor('Response body has already been consumed');
-			}
-			return new Response(this.#body, this);
+			const source = this._cloneSource();
+			return new Response(source === null ? null : source.stream !== undefined ? source.stream
+				: source.bytes !== undefined ? source.bytes : source.text, { status: this.status,
+				statusText: this.statusText, headers: this.headers, url: this.url, redirected: this.redirected,
+				_internal: true, _type: this.type });
 		}
 		static json(data, init) {
-			const response = new Response(stringify(data), init);
-			if (!response.headers.has('content-type')) {
-				response.headers.set('content-type', 'application/json');
+			const text = stringify(data);
+			if (text === undefined) {
+				throw new TypeErrorCtor('Response.json() was given a value that is not JSON-serializable');
 			}
+			const response = new Response(text, init);
+			response.headers.set('content-type', init && new Headers(init.headers).has('content-type')
+				? new Headers(init.headers).get('content-type') : 'application/json');
 			return response;
+		}
+		static redirect(url, status) {
+			const code = status === undefined ? 302 : numberCtor(status);
+			if (!hasOwn(REDIRECT_STATUS, code)) {
+				throw new RangeErrorCtor('Response.redirect() takes a redirect status (301, 302, 303, 307 or 308), not ' + code);
+			}
+			return new Response(null, { status: code, headers: { location: absoluteUrl(url) } });
+		}
+		static error() {
+			return new Response(null, { status: 0, _internal: true, _type: 'error' });
 		}
 	}
 
@@ -350,14 +552,18 @@
 			throw new TypeErrorCtor(reply.substring(1));
 		}
 		const data = parse(reply.substring(1));
-		return new Response(data.body, { status: data.status, headers: data.headers, url: data.url,
-			redirected: data.redirected });
+		const body = hasOwn(NULL_BODY_STATUS, data.status) || data.body === '' ? null : data.body;
+		const response = new Response(body, { status: data.status, headers: data.headers, url: data.url,
+			redirected: data.redirected, _internal: true, _type: 'basic' });
+		return response;
 	}
 
 	function fetch(input, init) {
 		let request;
+		let payload;
 		try {
 			request = new Request(input, init);
+			payload = request._payload();
 		} catch (e) {
 			return promiseReject(e);
 		}
@@ -365,21 +571,22 @@
 		if (signal !== null && signal.aborted) {
 			return promiseReject(signal.reason);
 		}
-		const headers = [...request.headers.entries()];
-		const reply = fetchHost(stringify({ url: request.url, method: request.method, headers,
-			body: request.body, redirect: request.redirect }));
-		if (typeof reply === 'string') {
-			try {
-				return promiseResolve(toResponse(reply));
-			} catch (e) {
-				return promiseReject(e);
-			}
+		const send = (body) => {
+			const headers = [...request.headers.entries()];
+			const reply = fetchHost(stringify({ url: request.url, method: request.method, headers,
+				body: body.body, bodyBase64: body.bodyBase64 === true, redirect: request.redirect }));
+			return typeof reply === 'string' ? toResponse(reply) : apply(promiseThen, reply, [toResponse]);
+		};
+		let response;
+		try {
+			response = promiseResolve(typeof payload.then === 'function' ? apply(promiseThen, payload, [send]) : send(payload));
+		} catch (e) {
+			return promiseReject(e);
 		}
-		const response = apply(promiseThen, reply, [toResponse]);
 		if (signal === null) {
 			return response;
 		}
-		// Issue 19: an abort rejects at once; the host's reply, when it comes, is ignored.
+		// An abort rejects at once; the host's reply, when it comes, is ignored.
 		return new OwnPromise((resolve, reject) => {
 			signal.addEventListener('abort', () => reject(signal.reason), { once: true });
 			apply(promiseThen, response, [resolve, reject]);
@@ -619,7 +826,7 @@
 		return out;
 	}
 
-	defineGlobal('btoa', function btoa(data) {
+	function btoa(data) {
 		if (arguments.length === 0) {
 			throw new TypeErrorCtor("btoa() takes 1 argument, but none was given");
 		}
@@ -642,7 +849,8 @@
 			out[o++] = i + 2 < n ? apply(charCodeAt, B64, [triple & 63]) : 61;
 		}
 		return chunkedString(out, o);
-	});
+	}
+	defineGlobal('btoa', btoa);
 
 	function base64Bytes(data) {
 		let text = apply(stringReplace, StringCtor(data), [/[\t\n\f\r ]/g, '']);
@@ -669,13 +877,14 @@
 		return out.subarray(0, o);
 	}
 
-	defineGlobal('atob', function atob(data) {
+	function atob(data) {
 		if (arguments.length === 0) {
 			throw new TypeErrorCtor("atob() takes 1 argument, but none was given");
 		}
 		const bytes = base64Bytes(data);
 		return chunkedString(bytes, bytes.length);
-	});
+	}
+	defineGlobal('atob', atob);
 
 	// Event, CustomEvent, EventTarget.
 	class Event {
@@ -982,6 +1191,642 @@
 		return result;
 	});
 	// ---- end of issue 19 globals ---------------------------------------------------------
+
+	// ---- Issue 19: bytes, text, crypto, Blob, File, FormData, lazy libraries -------------
+	const OwnUint8Array = Uint8Array;
+	const OwnArrayBuffer = ArrayBuffer;
+	const isView = ArrayBuffer.isView;
+	const u8Set = Uint8Array.prototype.set;
+	const u8Subarray = Uint8Array.prototype.subarray;
+	const u8Slice = Uint8Array.prototype.slice;
+	const codePointAt = String.prototype.codePointAt;
+
+	// What a library evaluates to, per context, loaded on first use (libraryHost parses
+	// each library once per engine).
+	const loaded = create(null);
+	function library(name) {
+		if (loaded[name] === undefined) {
+			loaded[name] = libraryHost(name);
+		}
+		return loaded[name];
+	}
+
+	// A global whose value comes from a library: nothing is loaded until the guest reads it.
+	function lazyGlobal(name, get) {
+		defineProperty(globalThis, name, {
+			configurable: true,
+			enumerable: false,
+			get() {
+				const value = get();
+				defineGlobal(name, value);
+				return value;
+			},
+			set(value) {
+				defineGlobal(name, value);
+			}
+		});
+	}
+
+	// Bytes of a BufferSource (a copy, so later writes by the guest do not show).
+	function toBytes(data, what) {
+		if (data instanceof OwnArrayBuffer) {
+			return new OwnUint8Array(apply(OwnArrayBuffer.prototype.slice, data, [0]));
+		}
+		if (isView(data)) {
+			return new OwnUint8Array(apply(OwnArrayBuffer.prototype.slice, data.buffer,
+				[data.byteOffset, data.byteOffset + data.byteLength]));
+		}
+		throw new TypeErrorCtor(what + ' takes an ArrayBuffer or a typed array');
+	}
+
+	function utf8Encode(text) {
+		const input = StringCtor(text);
+		const n = input.length;
+		let out = new OwnUint8Array(n + 8);
+		let o = 0;
+		for (let i = 0; i < n; i++) {
+			let c = apply(charCodeAt, input, [i]);
+			if (c >= 0xd800 && c <= 0xdfff) {
+				const d = i + 1 < n ? apply(charCodeAt, input, [i + 1]) : 0;
+				if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+					c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+					i++;
+				} else {
+					c = 0xfffd;
+				}
+			}
+			if (o + 4 > out.length) {
+				const grown = new OwnUint8Array(out.length * 2 + 8);
+				apply(u8Set, grown, [out]);
+				out = grown;
+			}
+			if (c < 0x80) {
+				out[o++] = c;
+			} else if (c < 0x800) {
+				out[o++] = 0xc0 | (c >> 6);
+				out[o++] = 0x80 | (c & 63);
+			} else if (c < 0x10000) {
+				out[o++] = 0xe0 | (c >> 12);
+				out[o++] = 0x80 | ((c >> 6) & 63);
+				out[o++] = 0x80 | (c & 63);
+			} else {
+				out[o++] = 0xf0 | (c >> 18);
+				out[o++] = 0x80 | ((c >> 12) & 63);
+				out[o++] = 0x80 | ((c >> 6) & 63);
+				out[o++] = 0x80 | (c & 63);
+			}
+		}
+		return apply(u8Slice, out, [0, o]);
+	}
+
+	// Decodes UTF-8; returns [text, bytes left over (an incomplete sequence at the end)].
+	function utf8Decode(bytes, fatal, keepTail) {
+		const n = bytes.length;
+		const units = new Uint16Array(n + 1);
+		let u = 0;
+		let out = '';
+		let i = 0;
+		const bad = () => {
+			if (fatal) {
+				throw new TypeErrorCtor('The encoded data was not valid UTF-8');
+			}
+			units[u++] = 0xfffd;
+		};
+		while (i < n) {
+			if (u > 16384) {
+				out += apply(fromCharCode, null, apply(u8Subarray, units, [0, u]));
+				u = 0;
+			}
+			const b = bytes[i];
+			if (b < 0x80) {
+				units[u++] = b;
+				i++;
+				continue;
+			}
+			let need = 0;
+			let c = 0;
+			let lower = 0x80;
+			let upper = 0xbf;
+			if (b >= 0xc2 && b <= 0xdf) {
+				need = 1; c = b & 31;
+			} else if (b >= 0xe0 && b <= 0xef) {
+				need = 2; c = b & 15;
+				if (b === 0xe0) lower = 0xa0;
+				if (b === 0xed) upper = 0x9f;
+			} else if (b >= 0xf0 && b <= 0xf4) {
+				need = 3; c = b & 7;
+				if (b === 0xf0) lower = 0x90;
+				if (b === 0xf4) upper = 0x8f;
+			} else {
+				bad();
+				i++;
+				continue;
+			}
+			if (i + need >= n) {
+				// Possibly an incomplete sequence at the end.
+				let valid = true;
+				for (let k = 1; i + k < n; k++) {
+					const x = bytes[i + k];
+					if (x < (k === 1 ? lower : 0x80) || x > (k === 1 ? upper : 0xbf)) {
+						valid = false;
+						break;
+					}
+				}
+				if (valid && keepTail) {
+					out += apply(fromCharCode, null, apply(u8Subarray, units, [0, u]));
+					return [out, apply(u8Slice, bytes, [i])];
+				}
+				if (valid) {
+					bad();
+					i = n;
+					continue;
+				}
+			}
+			let k = 1;
+			for (; k <= need; k++) {
+				const x = bytes[i + k];
+				if (x === undefined || x < (k === 1 ? lower : 0x80) || x > (k === 1 ? upper : 0xbf)) {
+					break;
+				}
+				c = (c << 6) | (x & 63);
+			}
+			if (k <= need) {
+				bad();
+				i += k;
+				continue;
+			}
+			i += need + 1;
+			if (c >= 0x10000) {
+				c -= 0x10000;
+				units[u++] = 0xd800 + (c >> 10);
+				units[u++] = 0xdc00 + (c & 1023);
+			} else {
+				units[u++] = c;
+			}
+		}
+		out += apply(fromCharCode, null, apply(u8Subarray, units, [0, u]));
+		return [out, null];
+	}
+
+	function utf8Text(bytes) {
+		const text = utf8Decode(bytes, false, false)[0];
+		return text.length > 0 && apply(charCodeAt, text, [0]) === 0xfeff ? apply(stringSlice, text, [1]) : text;
+	}
+
+	function checkEncoding(label) {
+		const name = apply(toLower, StringCtor(label), []).trim();
+		if (name !== 'utf-8' && name !== 'utf8' && name !== 'unicode-1-1-utf-8') {
+			throw new RangeErrorCtor("The encoding '" + name + "' is not supported: this runtime decodes UTF-8 only");
+		}
+	}
+
+	class TextEncoder {
+		get encoding() { return 'utf-8'; }
+		encode(input) { return utf8Encode(input === undefined ? '' : input); }
+		encodeInto(input, destination) {
+			const bytes = utf8Encode(input);
+			let n = mathMin(bytes.length, destination.length);
+			// Never split a character.
+			while (n > 0 && n < bytes.length && (bytes[n] & 0xc0) === 0x80) {
+				n--;
+			}
+			apply(u8Set, destination, [apply(u8Subarray, bytes, [0, n])]);
+			const read = utf8Decode(apply(u8Subarray, bytes, [0, n]), false, false)[0].length;
+			return { read, written: n };
+		}
+	}
+
+	class TextDecoder {
+		#fatal;
+		#ignoreBOM;
+		#tail = null;
+		#started = false;
+		constructor(label, options) {
+			if (label !== undefined) {
+				checkEncoding(label);
+			}
+			this.#fatal = !!(options && options.fatal);
+			this.#ignoreBOM = !!(options && options.ignoreBOM);
+		}
+		get encoding() { return 'utf-8'; }
+		get fatal() { return this.#fatal; }
+		get ignoreBOM() { return this.#ignoreBOM; }
+		decode(input, options) {
+			const stream = !!(options && options.stream);
+			let bytes = input === undefined || input === null ? new OwnUint8Array(0) : toBytes(input, 'TextDecoder.decode()');
+			if (this.#tail !== null) {
+				const joined = new OwnUint8Array(this.#tail.length + bytes.length);
+				apply(u8Set, joined, [this.#tail]);
+				apply(u8Set, joined, [bytes, this.#tail.length]);
+				bytes = joined;
+				this.#tail = null;
+			}
+			const [text, tail] = utf8Decode(bytes, this.#fatal, stream);
+			this.#tail = tail;
+			let result = text;
+			if (!this.#started && !this.#ignoreBOM && result.length > 0 && apply(charCodeAt, result, [0]) === 0xfeff) {
+				result = apply(stringSlice, result, [1]);
+			}
+			this.#started = stream && (this.#started || result.length > 0);
+			if (!stream) {
+				this.#started = false;
+			}
+			return result;
+		}
+	}
+	defineGlobal('TextEncoder', TextEncoder);
+	defineGlobal('TextDecoder', TextDecoder);
+
+	// crypto: random values, UUIDs, digests and HMAC through one narrow host call that
+	// takes and returns strings (CryptoHost); inputs are capped there and here.
+	const MAX_CRYPTO_INPUT = 16 * 1024 * 1024;
+	const digestNames = freeze({ 'SHA-1': 'SHA-1', 'SHA1': 'SHA-1', 'SHA-256': 'SHA-256', 'SHA256': 'SHA-256',
+		'SHA-384': 'SHA-384', 'SHA384': 'SHA-384', 'SHA-512': 'SHA-512', 'SHA512': 'SHA-512' });
+
+	function cryptoReply(reply) {
+		const tag = reply[0];
+		const rest = apply(stringSlice, reply, [1]);
+		if (tag === 'R') {
+			const bytes = new OwnUint8Array(rest.length >> 1);
+			for (let i = 0; i < bytes.length; i++) {
+				bytes[i] = parseInt(apply(stringSlice, rest, [i * 2, i * 2 + 2]), 16);
+			}
+			return bytes;
+		}
+		if (tag === 'Q') {
+			throw new DOMException(rest, 'QuotaExceededError');
+		}
+		if (tag === 'N') {
+			throw new DOMException(rest, 'NotSupportedError');
+		}
+		throw new TypeErrorCtor(rest);
+	}
+
+	function latin1(bytes, what) {
+		if (bytes.length > MAX_CRYPTO_INPUT) {
+			throw new DOMException(what + ' was given ' + bytes.length + ' bytes, over the limit of ' + MAX_CRYPTO_INPUT
+				+ ' bytes of one call. Digest the data in smaller parts.', 'QuotaExceededError');
+		}
+		return chunkedString(bytes, bytes.length);
+	}
+
+	function algorithmName(algorithm) {
+		const name = typeof algorithm === 'string' ? algorithm : algorithm && algorithm.name;
+		const key = apply(String.prototype.toUpperCase, StringCtor(name), []);
+		return hasOwn(digestNames, key) ? digestNames[key] : key;
+	}
+
+	const keyToken = freeze(create(null));
+	const keyBytes = new OwnWeakMap();
+	class CryptoKey {
+		constructor(token, algorithm, extractable, usages, bytes) {
+			if (token !== keyToken) {
+				throw new TypeErrorCtor('Illegal constructor: use crypto.subtle.importKey()');
+			}
+			this.type = 'secret';
+			this.extractable = extractable;
+			this.algorithm = algorithm;
+			this.usages = usages;
+			apply(weakMapSet, keyBytes, [this, bytes]);
+			freeze(this);
+		}
+	}
+
+	function hmacKey(key, usage) {
+		const bytes = key instanceof CryptoKey ? apply(weakMapGet, keyBytes, [key]) : undefined;
+		if (bytes === undefined || key.algorithm.name !== 'HMAC') {
+			throw new DOMException('The key is not an HMAC key from crypto.subtle.importKey()', 'InvalidAccessError');
+		}
+		if (apply(Array.prototype.indexOf, key.usages, [usage]) < 0) {
+			throw new DOMException("The key does not allow '" + usage + "'", 'InvalidAccessError');
+		}
+		return bytes;
+	}
+
+	async function sign(algorithm, key, data) {
+		if (algorithmName(algorithm) !== 'HMAC') {
+			throw new DOMException('Only HMAC signatures are supported', 'NotSupportedError');
+		}
+		const bytes = hmacKey(key, 'sign');
+		return cryptoReply(cryptoHost('hmac', key.algorithm.hash.name, latin1(bytes, 'crypto.subtle.sign()'),
+			latin1(toBytes(data, 'crypto.subtle.sign()'), 'crypto.subtle.sign()'))).buffer;
+	}
+
+	const subtle = {
+		async digest(algorithm, data) {
+			const name = algorithmName(algorithm);
+			return cryptoReply(cryptoHost('digest', name, latin1(toBytes(data, 'crypto.subtle.digest()'),
+				'crypto.subtle.digest()'))).buffer;
+		},
+		async importKey(format, keyData, algorithm, extractable, usages) {
+			if (format !== 'raw' || algorithmName(algorithm) !== 'HMAC') {
+				throw new DOMException("Only 'raw' HMAC keys can be imported in this runtime", 'NotSupportedError');
+			}
+			const hash = algorithmName(algorithm.hash);
+			if (!hasOwn(digestNames, hash)) {
+				throw new DOMException("Unrecognized HMAC hash '" + hash + "'", 'NotSupportedError');
+			}
+			const bytes = toBytes(keyData, 'crypto.subtle.importKey()');
+			return new CryptoKey(keyToken, freeze({ name: 'HMAC', hash: freeze({ name: hash }), length: bytes.length * 8 }),
+				!!extractable, freeze([...usages]), bytes);
+		},
+		sign,
+		async verify(algorithm, key, signature, data) {
+			if (algorithmName(algorithm) !== 'HMAC') {
+				throw new DOMException('Only HMAC signatures are supported', 'NotSupportedError');
+			}
+			const bytes = hmacKey(key, 'verify');
+			const expected = cryptoReply(cryptoHost('hmac', key.algorithm.hash.name, latin1(bytes, 'crypto.subtle.verify()'),
+				latin1(toBytes(data, 'crypto.subtle.verify()'), 'crypto.subtle.verify()')));
+			const given = toBytes(signature, 'crypto.subtle.verify()');
+			let diff = expected.length ^ given.length;
+			for (let i = 0; i < expected.length; i++) {
+				diff |= expected[i] ^ (given[i] | 0);
+			}
+			return diff === 0;
+		},
+		async exportKey(format, key) {
+			if (format !== 'raw' || !(key instanceof CryptoKey) || !key.extractable) {
+				throw new DOMException('The key cannot be exported', 'InvalidAccessError');
+			}
+			return apply(u8Slice, apply(weakMapGet, keyBytes, [key]), []).buffer;
+		}
+	};
+	const integerArrays = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
+		BigInt64Array, BigUint64Array];
+	const cryptoObject = {
+		getRandomValues(array) {
+			if (!isView(array) || !integerArrays.some((type) => array instanceof type)) {
+				throw new DOMException('getRandomValues() takes an integer typed array', 'TypeMismatchError');
+			}
+			const bytes = cryptoReply(cryptoHost('random', array.byteLength));
+			apply(u8Set, new OwnUint8Array(array.buffer, array.byteOffset, array.byteLength), [bytes]);
+			return array;
+		},
+		randomUUID() {
+			const b = cryptoReply(cryptoHost('random', 16));
+			b[6] = (b[6] & 0x0f) | 0x40;
+			b[8] = (b[8] & 0x3f) | 0x80;
+			let hex = '';
+			for (let i = 0; i < 16; i++) {
+				hex += (b[i] < 16 ? '0' : '') + b[i].toString(16);
+				if (i === 3 || i === 5 || i === 7 || i === 9) {
+					hex += '-';
+				}
+			}
+			return hex;
+		},
+		subtle: freeze(subtle)
+	};
+	defineGlobal('crypto', freeze(cryptoObject));
+	defineGlobal('CryptoKey', CryptoKey);
+
+	// Blob and File: bytes held in the sandbox.
+	function blobPartBytes(part) {
+		if (part instanceof Blob) {
+			return blobBytes(part);
+		}
+		if (part instanceof OwnArrayBuffer || isView(part)) {
+			return toBytes(part, 'Blob');
+		}
+		return utf8Encode(StringCtor(part));
+	}
+	function concatBytes(list) {
+		let size = 0;
+		for (const part of list) {
+			size += part.length;
+		}
+		const out = new OwnUint8Array(size);
+		let offset = 0;
+		for (const part of list) {
+			apply(u8Set, out, [part, offset]);
+			offset += part.length;
+		}
+		return out;
+	}
+	const blobData = new OwnWeakMap();
+	function blobBytes(blob) {
+		return apply(weakMapGet, blobData, [blob]);
+	}
+
+	class Blob {
+		#type;
+		constructor(parts, options) {
+			const list = [];
+			if (parts !== undefined && parts !== null) {
+				for (const part of parts) {
+					apply(arrayPush, list, [blobPartBytes(part)]);
+				}
+			}
+			apply(weakMapSet, blobData, [this, concatBytes(list)]);
+			const type = options && options.type !== undefined ? StringCtor(options.type) : '';
+			this.#type = /[^\u0020-\u007e]/.test(type) ? '' : apply(toLower, type, []);
+		}
+		get size() { return blobBytes(this).length; }
+		get type() { return this.#type; }
+		async text() { return utf8Decode(blobBytes(this), false, false)[0]; }
+		async arrayBuffer() { return apply(u8Slice, blobBytes(this), []).buffer; }
+		async bytes() { return apply(u8Slice, blobBytes(this), []); }
+		slice(start, end, type) {
+			const bytes = blobBytes(this);
+			const size = bytes.length;
+			const from = start === undefined ? 0 : start < 0 ? Math.max(size + start, 0) : mathMin(start, size);
+			const to = end === undefined ? size : end < 0 ? Math.max(size + end, 0) : mathMin(end, size);
+			return new Blob([apply(u8Slice, bytes, [from, Math.max(from, to)])], { type: type === undefined ? '' : type });
+		}
+		stream() { return bytesStream(blobBytes(this)); }
+		get [Symbol.toStringTag]() { return 'Blob'; }
+	}
+
+	class File extends Blob {
+		#name;
+		#lastModified;
+		constructor(parts, name, options) {
+			if (arguments.length < 2) {
+				throw new TypeErrorCtor('File() takes parts and a name');
+			}
+			super(parts, options);
+			this.#name = StringCtor(name);
+			this.#lastModified = options && options.lastModified !== undefined ? numberCtor(options.lastModified) : dateNow();
+		}
+		get name() { return this.#name; }
+		get lastModified() { return this.#lastModified; }
+		get [Symbol.toStringTag]() { return 'File'; }
+	}
+	defineGlobal('Blob', Blob);
+	defineGlobal('File', File);
+
+	class FormData {
+		#entries = [];
+		constructor(form) {
+			if (form !== undefined) {
+				throw new TypeErrorCtor('FormData() takes no form in this runtime: there is no DOM');
+			}
+		}
+		#entry(name, value, filename) {
+			if (value instanceof Blob) {
+				const fileName = filename !== undefined ? StringCtor(filename) : value instanceof File ? value.name : 'blob';
+				const file = value instanceof File && filename === undefined ? value
+					: new File([value], fileName, { type: value.type });
+				return [StringCtor(name), file];
+			}
+			return [StringCtor(name), StringCtor(value)];
+		}
+		append(name, value, filename) { apply(arrayPush, this.#entries, [this.#entry(name, value, filename)]); }
+		set(name, value, filename) {
+			const entry = this.#entry(name, value, filename);
+			const index = this.#entries.findIndex((e) => e[0] === entry[0]);
+			this.delete(entry[0]);
+			apply(Array.prototype.splice, this.#entries, [index < 0 ? this.#entries.length : index, 0, entry]);
+		}
+		get(name) {
+			const entry = this.#entries.find((e) => e[0] === StringCtor(name));
+			return entry === undefined ? null : entry[1];
+		}
+		getAll(name) { return this.#entries.filter((e) => e[0] === StringCtor(name)).map((e) => e[1]); }
+		has(name) { return this.#entries.some((e) => e[0] === StringCtor(name)); }
+		delete(name) { this.#entries = this.#entries.filter((e) => e[0] !== StringCtor(name)); }
+		forEach(callback, thisArg) {
+			for (const [name, value] of this.#entries) {
+				apply(callback, thisArg, [value, name, this]);
+			}
+		}
+		entries() { return apply(arrayMap, this.#entries, [(e) => [e[0], e[1]]])[symbolIterator](); }
+		keys() { return apply(arrayMap, this.#entries, [(e) => e[0]])[symbolIterator](); }
+		values() { return apply(arrayMap, this.#entries, [(e) => e[1]])[symbolIterator](); }
+		[Symbol.iterator]() { return this.entries(); }
+	}
+	defineGlobal('FormData', FormData);
+
+	// URL and URLSearchParams: whatwg-url, loaded on first use.
+	lazyGlobal('URL', () => library('url').URL);
+	lazyGlobal('URLSearchParams', () => library('url').URLSearchParams);
+	// ---- end of issue 19 bytes block ---------------------------------------------------
+
+	// ---- Issue 19: streams, loaded on first use ----------------------------------------
+	// web-streams-polyfill and fflate are evaluated only when the guest reads one of these
+	// globals (or a body as a stream): a worker that never does pays nothing.
+	for (const name of ['ReadableStream', 'WritableStream', 'TransformStream', 'ByteLengthQueuingStrategy',
+		'CountQueuingStrategy', 'ReadableStreamDefaultReader', 'ReadableStreamBYOBReader', 'WritableStreamDefaultWriter',
+		'ReadableByteStreamController', 'ReadableStreamDefaultController', 'ReadableStreamBYOBRequest',
+		'WritableStreamDefaultController', 'TransformStreamDefaultController']) {
+		lazyGlobal(name, () => library('streams')[name]);
+	}
+
+	let textStreams = null;
+	function makeTextStreams() {
+		if (textStreams !== null) {
+			return textStreams;
+		}
+		const { TransformStream } = library('streams');
+		class TextEncoderStream extends TransformStream {
+			constructor() {
+				let pending = '';
+				super({
+					transform(chunk, controller) {
+						let text = pending + StringCtor(chunk);
+						pending = '';
+						const last = text.length > 0 ? apply(charCodeAt, text, [text.length - 1]) : 0;
+						if (last >= 0xd800 && last <= 0xdbff) {
+							pending = apply(stringSlice, text, [text.length - 1]);
+							text = apply(stringSlice, text, [0, text.length - 1]);
+						}
+						if (text.length > 0) {
+							controller.enqueue(utf8Encode(text));
+						}
+					},
+					flush(controller) {
+						if (pending !== '') {
+							controller.enqueue(utf8Encode(pending));
+						}
+					}
+				});
+			}
+			get encoding() { return 'utf-8'; }
+		}
+		class TextDecoderStream extends TransformStream {
+			#decoder;
+			constructor(label, options) {
+				const decoder = new TextDecoder(label, options);
+				super({
+					transform(chunk, controller) {
+						const text = decoder.decode(chunk, { stream: true });
+						if (text.length > 0) {
+							controller.enqueue(text);
+						}
+					},
+					flush(controller) {
+						const text = decoder.decode();
+						if (text.length > 0) {
+							controller.enqueue(text);
+						}
+					}
+				});
+				this.#decoder = decoder;
+			}
+			get encoding() { return 'utf-8'; }
+			get fatal() { return this.#decoder.fatal; }
+			get ignoreBOM() { return this.#decoder.ignoreBOM; }
+		}
+		function codecStream(Codec, what) {
+			let codec;
+			return {
+				start(controller) {
+					codec = new Codec();
+					codec.ondata = (chunk) => {
+						if (chunk.length > 0) {
+							controller.enqueue(chunk);
+						}
+					};
+				},
+				transform(chunk, controller) {
+					try {
+						codec.push(toBytes(chunk, what), false);
+					} catch (e) {
+						throw new TypeErrorCtor(what + ' failed: ' + (e && e.message ? e.message : 'invalid data'));
+					}
+				},
+				flush() {
+					try {
+						codec.push(new OwnUint8Array(0), true);
+					} catch (e) {
+						throw new TypeErrorCtor(what + ' failed: ' + (e && e.message ? e.message : 'invalid data'));
+					}
+				}
+			};
+		}
+		const formats = (format, what) => {
+			const name = StringCtor(format);
+			if (name !== 'gzip' && name !== 'deflate' && name !== 'deflate-raw') {
+				throw new TypeErrorCtor(what + "() takes 'gzip', 'deflate' or 'deflate-raw', not '" + clipText(name, 50) + "'");
+			}
+			return name;
+		};
+		class CompressionStream extends TransformStream {
+			constructor(format) {
+				const name = formats(format, 'CompressionStream');
+				const fflate = library('compression');
+				super(codecStream(name === 'gzip' ? fflate.Gzip : name === 'deflate' ? fflate.Zlib : fflate.Deflate,
+					'CompressionStream'));
+			}
+		}
+		class DecompressionStream extends TransformStream {
+			constructor(format) {
+				const name = formats(format, 'DecompressionStream');
+				const fflate = library('compression');
+				super(codecStream(name === 'gzip' ? fflate.Gunzip : name === 'deflate' ? fflate.Unzlib : fflate.Inflate,
+					'DecompressionStream'));
+			}
+		}
+		textStreams = { TextEncoderStream, TextDecoderStream, CompressionStream, DecompressionStream };
+		return textStreams;
+	}
+	for (const name of ['TextEncoderStream', 'TextDecoderStream', 'CompressionStream', 'DecompressionStream']) {
+		lazyGlobal(name, () => makeTextStreams()[name]);
+	}
+	// ---- end of issue 19 streams block -------------------------------------------------
+
+
 
 
 	return freeze({
