@@ -271,6 +271,16 @@ final class SandboxWorker implements Worker {
 
 	CompletableFuture<Invocation> invokeAsync(String exportName, String method, @Nullable Object param,
 			String propsJson) {
+		return invokeAsync(exportName, method, param, propsJson, "call");
+	}
+
+	/**
+	 * Calls an export's method; in {@code "fetch"} mode the parameter is an HTTP request
+	 * the guest receives as a {@code Request}, and the result is its {@code Response} as
+	 * data (issue 19).
+	 */
+	CompletableFuture<Invocation> invokeAsync(String exportName, String method, @Nullable Object param,
+			String propsJson, String mode) {
 		try {
 			this.loader.hostServices().beforeCall(this, this.policy);
 		}
@@ -289,7 +299,7 @@ final class SandboxWorker implements Worker {
 		// reach the guest, its bindings and its fetches on the sandbox threads (issue
 		// 15).
 		CallerContext caller = CallerContext.capture();
-		return submit(caller, () -> invoke(exportName, method, paramJson, propsJson));
+		return submit(caller, () -> invoke(exportName, method, paramJson, propsJson, mode));
 	}
 
 	private <T> CompletableFuture<T> submit(CallerContext caller, Supplier<T> task) {
@@ -354,14 +364,15 @@ final class SandboxWorker implements Worker {
 		return result;
 	}
 
-	private Invocation invoke(String exportName, String method, @Nullable String paramJson, String propsJson) {
+	private Invocation invoke(String exportName, String method, @Nullable String paramJson, String propsJson,
+			String mode) {
 		WorkerListener listener = this.loader.listener();
 		WorkerListener.InvocationScope scope = listener.invocationStarted(new WorkerListener.InvocationStart(this.id,
 				this.policy.name(), this.clientId, this.codeHash, exportName, method));
 		Finish once = new Finish(scope, System.nanoTime());
 		this.finish = once;
 		try {
-			Invocation invocation = runInvocation(exportName, method, paramJson, propsJson);
+			Invocation invocation = runInvocation(exportName, method, paramJson, propsJson, mode);
 			if (once.claim()) {
 				guestLogs(listener, invocation.logs());
 				scope.finished(new WorkerListener.InvocationEnd(WorkerListener.SUCCESS, null, null,
@@ -418,7 +429,8 @@ final class SandboxWorker implements Worker {
 		}
 	}
 
-	private Invocation runInvocation(String exportName, String method, @Nullable String paramJson, String propsJson) {
+	private Invocation runInvocation(String exportName, String method, @Nullable String paramJson, String propsJson,
+			String mode) {
 		if (this.closed) {
 			throw closedException();
 		}
@@ -432,7 +444,7 @@ final class SandboxWorker implements Worker {
 		try {
 			String status = this.sandbox.runtime
 				.invokeMember("invoke", this.namespace, exportName, method, paramJson, this.env, propsJson, settlement,
-						limits.output())
+						limits.output(), mode)
 				.asString();
 			if ("no-export".equals(status)) {
 				throw new WorkerLoadException(this.id, "Worker '" + this.id + "' has no export '" + exportName

@@ -1826,6 +1826,28 @@
 	}
 	// ---- end of issue 19 streams block -------------------------------------------------
 
+	// ---- Issue 19: entrypoints as on Cloudflare ------------------------------------------
+	const functionToString = Function.prototype.toString;
+	const stringStartsWith = String.prototype.startsWith;
+	function isClassSource(fn) {
+		try {
+			return apply(stringStartsWith, apply(functionToString, fn, []), ['class']);
+		} catch (e) {
+			return false;
+		}
+	}
+
+	// What a fetch() handler returned, as plain data for the host: status, headers and the
+	// body as base64.
+	async function responseForHost(response) {
+		if (!(response instanceof Response)) {
+			throw new TypeErrorCtor('The fetch() handler must return a Response, not ' + (response === null ? 'null' : typeof response));
+		}
+		const bytes = await response.bytes();
+		return { status: response.status, statusText: response.statusText, headers: [...response.headers.entries()],
+			body: btoa(chunkedString(bytes, bytes.length)) };
+	}
+
 
 
 
@@ -1844,20 +1866,36 @@
 
 		// Calls exports[exportName][method](param, env, ctx) and reports through settle(ok, ...).
 		// Returns a string status when the export or method does not exist.
-		invoke(namespace, exportName, method, paramJson, env, propsJson, settle, outputLimit) {
+		invoke(namespace, exportName, method, paramJson, env, propsJson, settle, outputLimit, mode) {
 			const target = namespace[exportName];
 			if (target === undefined || target === null) {
 				return 'no-export';
 			}
-			const fn = target[method];
-			if (typeof fn !== 'function') {
-				return 'no-method';
-			}
 			let result;
 			try {
-				const param = paramJson === null ? undefined : parse(paramJson);
-				const ctx = freeze({ props: freeze(parse(propsJson)) });
-				result = apply(fn, target, [param, env, ctx]);
+				// Issue 19: a class export (export class Agent extends WorkerEntrypoint) is
+				// constructed per invocation with (ctx, env), as on Cloudflare.
+				const props = freeze(parse(propsJson));
+				const ctx = freeze({ props, waitUntil(promise) { apply(promiseThen, OwnPromise.resolve(promise), [undefined, (e) => reportUncaught('waitUntil', e)]); },
+					passThroughOnException() {} });
+				const isClass = typeof target === 'function' && isClassSource(target);
+				const self = isClass ? new target(ctx, env) : target;
+				const fn = self[method];
+				if (typeof fn !== 'function') {
+					return 'no-method';
+				}
+				let param;
+				if (mode === 'fetch') {
+					const request = parse(paramJson);
+					param = new Request(request.url, { method: request.method, headers: request.headers,
+						body: request.body === null ? null : base64Bytes(request.body) });
+				} else {
+					param = paramJson === null ? undefined : parse(paramJson);
+				}
+				result = apply(fn, self, [param, env, ctx]);
+				if (mode === 'fetch') {
+					result = apply(promiseThen, OwnPromise.resolve(result), [responseForHost]);
+				}
 			} catch (e) {
 				const [name, message, stack] = describeError(e);
 				settle(false, name, message, stack);
