@@ -149,6 +149,8 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		engine.newContext(0).close();
 		logger.info("Worker Loader ready in " + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms: "
 				+ engine.runtimeInfo().describe());
+		// Issue 19: the guest libraries are parsed off the hot path, after readiness.
+		CleanThreads.newThread(engine::warmLibraries, "worker-loader-warmup-libraries", 0).start();
 		return engine;
 	}
 

@@ -162,6 +162,28 @@ final class SandboxEngine implements AutoCloseable {
 					.buildLiteral());
 	}
 
+	/**
+	 * Parses the guest libraries and runs each once in a throwaway context, so that the
+	 * first worker using one (URL, streams) only evaluates a parsed source on warm code
+	 * paths (issue 19). Called in the background once the engine is ready; the guest
+	 * never waits for it.
+	 */
+	void warmLibraries() {
+		SandboxContext sandbox = newContext(0);
+		try {
+			sandbox.context.eval(LANGUAGE,
+					"new URL('https://b\u00fccher.example/a?b=c#d').href;"
+							+ " new URLSearchParams('a=1&b=2').toString();"
+							+ " new ReadableStream().getReader(); new CompressionStream('gzip').writable.getWriter();");
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Warming the guest libraries failed", ex);
+		}
+		finally {
+			sandbox.close();
+		}
+	}
+
 	@Override
 	public void close() {
 		try {
