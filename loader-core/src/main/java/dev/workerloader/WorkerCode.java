@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 import dev.workerloader.egress.OutboundHandler;
+import dev.workerloader.policy.WorkerLimits;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -63,6 +64,8 @@ public final class WorkerCode {
 
 	private final @Nullable String clientId;
 
+	private final @Nullable WorkerLimits limits;
+
 	private volatile @Nullable String sha256;
 
 	private WorkerCode(Builder builder, String mainModule) {
@@ -74,6 +77,16 @@ public final class WorkerCode {
 		this.globalOutbound = builder.globalOutbound;
 		this.policy = builder.policy;
 		this.clientId = builder.clientId;
+		this.limits = builder.limits;
+	}
+
+	/**
+	 * Returns the limits the code asks for, if any: each one lowers the policy's (the
+	 * lowest of policy, code and call wins), none can raise it (issue 19).
+	 * @return the limits or {@code null}
+	 */
+	public @Nullable WorkerLimits limits() {
+		return this.limits;
 	}
 
 	/**
@@ -297,7 +310,21 @@ public final class WorkerCode {
 
 		private @Nullable String clientId;
 
+		private @Nullable WorkerLimits limits;
+
 		private Builder() {
+		}
+
+		/**
+		 * Sets limits for this code, lower than its policy's: for each limit the lowest
+		 * of policy, code and call wins, so these can never raise what the policy allows
+		 * (issue 19).
+		 * @param limits the limits
+		 * @return this builder
+		 */
+		public Builder limits(WorkerLimits limits) {
+			this.limits = Objects.requireNonNull(limits, "'limits' must not be null");
+			return this;
 		}
 
 		/**

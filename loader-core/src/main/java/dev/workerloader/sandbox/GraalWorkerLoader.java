@@ -225,7 +225,9 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		Map<String, ExposedBinding> granted = new LinkedHashMap<>();
 		Map<String, @Nullable Object> data = new LinkedHashMap<>();
 		checkEnv(id, code, policy, granted, data);
-		WorkerLimits limits = policy.limits();
+		// Issue 19: the code can lower its policy's limits, never raise them.
+		WorkerLimits limits = (code.limits() != null) ? policy.limits().lowest(code.limits()) : policy.limits();
+		CompatibilityDates.check(id, code.compatibilityDate());
 		CodeChecks.check(id, code, policy.name(), limits, (module) -> this.nestingDepths
 			.get(code.sha256() + '/' + module.name(), (key) -> NestingScanner.scan(module.content())));
 		String envJson = this.codec.toJson(data);
@@ -258,6 +260,9 @@ public final class GraalWorkerLoader implements WorkerLoader, AutoCloseable {
 		SandboxContext context = (limits.statements() > 0) ? engine().newContext(limits.statements())
 				: this.pool.acquire();
 		SandboxWorker worker = new SandboxWorker(this, id, policy, codeHash(code), context, this.threads.serial());
+		if (code.limits() != null) {
+			worker.codeLimits(code.limits());
+		}
 		worker.redactor(Redactor.of(policy.secrets().values(), WorkerPolicy.MIN_SECRET_LENGTH));
 		bindingHost.attach(worker);
 		worker.clientId(clientId, code.clientId());

@@ -15,6 +15,7 @@ import dev.workerloader.WorkerClosedException;
 import dev.workerloader.WorkerException;
 import dev.workerloader.WorkerRequest;
 import dev.workerloader.WorkerResponse;
+import dev.workerloader.policy.WorkerLimits;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,10 +32,14 @@ final class SandboxEntrypoint implements Entrypoint {
 
 	private final String propsJson;
 
-	SandboxEntrypoint(SandboxWorker worker, String exportName, String propsJson) {
+	/** Lower limits for each call, if any (issue 19). */
+	private final @Nullable WorkerLimits limits;
+
+	SandboxEntrypoint(SandboxWorker worker, String exportName, String propsJson, @Nullable WorkerLimits limits) {
 		this.worker = worker;
 		this.exportName = exportName;
 		this.propsJson = propsJson;
+		this.limits = limits;
 	}
 
 	@Override
@@ -58,7 +63,7 @@ final class SandboxEntrypoint implements Entrypoint {
 	@Override
 	public CompletableFuture<Invocation> invokeAsync(String method, @Nullable Object param) {
 		java.util.Objects.requireNonNull(method, "'method' must not be null");
-		return this.worker.invokeAsync(this.exportName, method, param, this.propsJson);
+		return this.worker.invokeAsync(this.exportName, method, param, this.propsJson, "call", this.limits);
 	}
 
 	@Override
@@ -87,7 +92,7 @@ final class SandboxEntrypoint implements Entrypoint {
 		data.put("headers", headers);
 		byte[] body = request.body();
 		data.put("body", (body != null) ? Base64.getEncoder().encodeToString(body) : null);
-		return this.worker.invokeAsync(this.exportName, "fetch", data, this.propsJson, "fetch")
+		return this.worker.invokeAsync(this.exportName, "fetch", data, this.propsJson, "fetch", this.limits)
 			.thenApply((invocation) -> toResponse(invocation.value()));
 	}
 

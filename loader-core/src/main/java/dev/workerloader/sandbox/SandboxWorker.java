@@ -102,6 +102,9 @@ final class SandboxWorker implements Worker {
 	/** The worker's timers, fired by the invocation that awaits its result (issue 19). */
 	private final GuestTimers timers;
 
+	/** The lowest of the policy's limits and the code's (issue 19). */
+	private WorkerLimits limits;
+
 	SandboxWorker(GraalWorkerLoader loader, String id, WorkerPolicy policy, String codeHash, SandboxContext sandbox,
 			SandboxThreads.SerialExecutor serial) {
 		this.loader = loader;
@@ -111,6 +114,7 @@ final class SandboxWorker implements Worker {
 		this.sandbox = sandbox;
 		this.serial = serial;
 		this.timers = new GuestTimers(id, policy.name());
+		this.limits = policy.limits();
 	}
 
 	@Override
@@ -128,7 +132,15 @@ final class SandboxWorker implements Worker {
 	}
 
 	WorkerLimits limits() {
-		return this.policy.limits();
+		return this.limits;
+	}
+
+	/**
+	 * Lowers the worker's limits below its policy's, for the limits its code asks for
+	 * (issue 19). Called once, before the worker starts.
+	 */
+	void codeLimits(WorkerLimits limits) {
+		this.limits = this.policy.limits().lowest(limits);
 	}
 
 	Duration age() {
@@ -261,7 +273,13 @@ final class SandboxWorker implements Worker {
 
 	@Override
 	public Entrypoint getEntrypoint(String name, Map<String, ?> props) {
-		return new SandboxEntrypoint(this, name, this.loader.codec().toJson(props));
+		return new SandboxEntrypoint(this, name, this.loader.codec().toJson(props), null);
+	}
+
+	@Override
+	public Entrypoint getEntrypoint(String name, Map<String, ?> props, WorkerLimits limits) {
+		java.util.Objects.requireNonNull(limits, "'limits' must not be null");
+		return new SandboxEntrypoint(this, name, this.loader.codec().toJson(props), limits);
 	}
 
 	@Override
@@ -271,7 +289,7 @@ final class SandboxWorker implements Worker {
 
 	CompletableFuture<Invocation> invokeAsync(String exportName, String method, @Nullable Object param,
 			String propsJson) {
-		return invokeAsync(exportName, method, param, propsJson, "call");
+		return invokeAsync(exportName, method, param, propsJson, "call", null);
 	}
 
 	/**
@@ -280,7 +298,7 @@ final class SandboxWorker implements Worker {
 	 * data (issue 19).
 	 */
 	CompletableFuture<Invocation> invokeAsync(String exportName, String method, @Nullable Object param,
-			String propsJson, String mode) {
+			String propsJson, String mode, @Nullable WorkerLimits callLimits) {
 		try {
 			this.loader.hostServices().beforeCall(this, this.policy);
 		}
@@ -299,7 +317,7 @@ final class SandboxWorker implements Worker {
 		// reach the guest, its bindings and its fetches on the sandbox threads (issue
 		// 15).
 		CallerContext caller = CallerContext.capture();
-		return submit(caller, () -> invoke(exportName, method, paramJson, propsJson, mode));
+		return submit(caller, () -> invoke(exportName, method, paramJson, propsJson, mode, callLimits));
 	}
 
 	private <T> CompletableFuture<T> submit(CallerContext caller, Supplier<T> task) {
@@ -365,14 +383,14 @@ final class SandboxWorker implements Worker {
 	}
 
 	private Invocation invoke(String exportName, String method, @Nullable String paramJson, String propsJson,
-			String mode) {
+			String mode, @Nullable WorkerLimits callLimits) {
 		WorkerListener listener = this.loader.listener();
 		WorkerListener.InvocationScope scope = listener.invocationStarted(new WorkerListener.InvocationStart(this.id,
 				this.policy.name(), this.clientId, this.codeHash, exportName, method));
 		Finish once = new Finish(scope, System.nanoTime());
 		this.finish = once;
 		try {
-			Invocation invocation = runInvocation(exportName, method, paramJson, propsJson, mode);
+			Invocation invocation = runInvocation(exportName, method, paramJson, propsJson, mode, callLimits);
 			if (once.claim()) {
 				guestLogs(listener, invocation.logs());
 				scope.finished(new WorkerListener.InvocationEnd(WorkerListener.SUCCESS, null, null,
@@ -430,13 +448,14 @@ final class SandboxWorker implements Worker {
 	}
 
 	private Invocation runInvocation(String exportName, String method, @Nullable String paramJson, String propsJson,
-			String mode) {
+			String mode, @Nullable WorkerLimits callLimits) {
 		if (this.closed) {
 			throw closedException();
 		}
 		this.invocations.incrementAndGet();
 		this.accessDenied = false;
-		WorkerLimits limits = limits();
+		// Issue 19: a call can lower the limits, never raise them.
+		WorkerLimits limits = (callLimits != null) ? limits().lowest(callLimits) : limits();
 		this.sandbox.logSink.begin(limits.logSize());
 		Settlement settlement = new Settlement();
 		Watchdog.Watch watch = this.loader.watchdog().start(this, limits);
@@ -681,8 +700,22 @@ final class SandboxWorker implements Worker {
 
 	private WorkerQuotaExceededException quotaException(@Nullable Kill killed) {
 		Kill k = (killed != null) ? killed : new Kill(QuotaKind.WALL_TIME, 0, 0);
-		String property = (k.property != null) ? k.property : QuotaProperties.propertyFor(this.policy.name(), k.kind);
+		String property = (k.property != null) ? k.property : (k.limit < policyLimit(k.kind))
+				? "the limits the worker's code or the call set (WorkerCode.Builder.limits, getEntrypoint(name, props, limits))"
+				: QuotaProperties.propertyFor(this.policy.name(), k.kind);
 		return new WorkerQuotaExceededException(this.id, this.policy.name(), k.kind, k.limit, k.used, property);
+	}
+
+	/** The policy's own limit of a quota, in the unit of a kill. */
+	private long policyLimit(QuotaKind kind) {
+		WorkerLimits policyLimits = this.policy.limits();
+		return switch (kind) {
+			case CPU_TIME -> policyLimits.cpuTime().toNanos();
+			case WALL_TIME -> policyLimits.wallTime().toNanos();
+			case MEMORY -> policyLimits.memory();
+			case OUTPUT -> policyLimits.output();
+			default -> Long.MAX_VALUE;
+		};
 	}
 
 	private WorkerClosedException closedException() {
