@@ -230,6 +230,116 @@
 		return apply(toLower, StringCtor(name), []);
 	}
 
+	// Issue 19: bodies of Request and Response hold text, bytes or a stream: usable
+	// without a network (await new Response(text).json()), binary in fetch().
+	const NULL_BODY_STATUS = freeze({ 101: true, 103: true, 204: true, 205: true, 304: true });
+	const REDIRECT_STATUS = freeze({ 301: true, 302: true, 303: true, 307: true, 308: true });
+
+	function isStream(value) {
+		return loaded.streams !== undefined && value instanceof loaded.streams.ReadableStream;
+	}
+
+	function formBoundary() {
+		let boundary = '----WorkerLoaderFormBoundary';
+		const random = cryptoReply(cryptoHost('random', 12));
+		for (let i = 0; i < random.length; i++) {
+			boundary += (random[i] & 15).toString(16) + (random[i] >> 4).toString(16);
+		}
+		return boundary;
+	}
+
+	function multipart(form) {
+		const boundary = formBoundary();
+		const parts = [];
+		const escapeName = (name) => apply(stringReplace, apply(stringReplace, name, [/"/g, '%22']), [/\r?\n|\r/g, '%0D%0A']);
+		for (const [name, value] of form) {
+			let head = '--' + boundary + '\r\nContent-Disposition: form-data; name="' + escapeName(name) + '"';
+			if (value instanceof blobs().File) {
+				head += '; filename="' + escapeName(value.name) + '"\r\nContent-Type: '
+					+ (value.type === '' ? 'application/octet-stream' : value.type);
+				apply(arrayPush, parts, [utf8Encode(head + '\r\n\r\n'), blobBytes(value), utf8Encode('\r\n')]);
+			} else {
+				apply(arrayPush, parts, [utf8Encode(head + '\r\n\r\n' + value + '\r\n')]);
+			}
+		}
+		apply(arrayPush, parts, [utf8Encode('--' + boundary + '--\r\n')]);
+		return [{ bytes: concatBytes(parts) }, 'multipart/form-data; boundary=' + boundary];
+	}
+
+	// [source, content type] of a body init.
+	function extractBody(init) {
+		if (init === undefined || init === null) {
+			return [null, null];
+		}
+		if (typeof init === 'string') {
+			return [{ text: init }, 'text/plain;charset=UTF-8'];
+		}
+		if (init instanceof OwnArrayBuffer || isView(init)) {
+			return [{ bytes: toBytes(init, 'A body') }, null];
+		}
+		if (blobsCache !== null && init instanceof blobsCache.Blob) {
+			return [{ bytes: blobBytes(init) }, init.type === '' ? null : init.type];
+		}
+		if (blobsCache !== null && init instanceof blobsCache.FormData) {
+			return multipart(init);
+		}
+		if (loaded.url !== undefined && init instanceof loaded.url.URLSearchParams) {
+			return [{ text: init.toString() }, 'application/x-www-form-urlencoded;charset=UTF-8'];
+		}
+		if (isStream(init)) {
+			return [{ stream: init }, null];
+		}
+		return [{ text: StringCtor(init) }, 'text/plain;charset=UTF-8'];
+	}
+
+	async function readAll(stream) {
+		const reader = stream.getReader();
+		const chunks = [];
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) {
+				break;
+			}
+			apply(arrayPush, chunks, [typeof value === 'string' ? utf8Encode(value) : toBytes(value, 'A body stream chunk')]);
+		}
+		return concatBytes(chunks);
+	}
+
+	function bytesStream(bytes) {
+		const { ReadableStream } = library('streams');
+		return new ReadableStream({
+			type: 'bytes',
+			start(controller) {
+				if (bytes.length > 0) {
+					controller.enqueue(apply(u8Slice, bytes, []));
+				}
+				controller.close();
+			}
+		});
+	}
+
+	const STANDARD_METHODS = freeze({ DELETE: true, GET: true, HEAD: true, OPTIONS: true, POST: true, PUT: true,
+		PATCH: true });
+
+	function absoluteUrl(input) {
+		const text = StringCtor(input && typeof input === 'object' && input.href !== undefined ? input.href : input);
+		try {
+			return new (library('url').URL)(text).href;
+		} catch (e) {
+			throw new TypeErrorCtor("Invalid URL '" + clipText(text, 200) + "': a Request needs an absolute URL");
+		}
+	}
+
+	// Issue 19: the classes are built on first use, so that a worker that never touches
+	// them keeps none of their functions.
+	let fetchClassesCache = null;
+	function fetchClasses() {
+		if (fetchClassesCache === null) {
+			fetchClassesCache = makeFetchClasses();
+		}
+		return fetchClassesCache;
+	}
+	function makeFetchClasses() {
 	class Headers {
 		#map = new OwnMap();
 		constructor(init) {
@@ -276,94 +386,6 @@
 		[Symbol.iterator]() { return this.entries(); }
 	}
 
-	// Issue 19: bodies of Request and Response hold text, bytes or a stream: usable
-	// without a network (await new Response(text).json()), binary in fetch().
-	const NULL_BODY_STATUS = freeze({ 101: true, 103: true, 204: true, 205: true, 304: true });
-	const REDIRECT_STATUS = freeze({ 301: true, 302: true, 303: true, 307: true, 308: true });
-
-	function isStream(value) {
-		return loaded.streams !== undefined && value instanceof loaded.streams.ReadableStream;
-	}
-
-	function formBoundary() {
-		let boundary = '----WorkerLoaderFormBoundary';
-		const random = cryptoReply(cryptoHost('random', 12));
-		for (let i = 0; i < random.length; i++) {
-			boundary += (random[i] & 15).toString(16) + (random[i] >> 4).toString(16);
-		}
-		return boundary;
-	}
-
-	function multipart(form) {
-		const boundary = formBoundary();
-		const parts = [];
-		const escapeName = (name) => apply(stringReplace, apply(stringReplace, name, [/"/g, '%22']), [/\r?\n|\r/g, '%0D%0A']);
-		for (const [name, value] of form) {
-			let head = '--' + boundary + '\r\nContent-Disposition: form-data; name="' + escapeName(name) + '"';
-			if (value instanceof File) {
-				head += '; filename="' + escapeName(value.name) + '"\r\nContent-Type: '
-					+ (value.type === '' ? 'application/octet-stream' : value.type);
-				apply(arrayPush, parts, [utf8Encode(head + '\r\n\r\n'), blobBytes(value), utf8Encode('\r\n')]);
-			} else {
-				apply(arrayPush, parts, [utf8Encode(head + '\r\n\r\n' + value + '\r\n')]);
-			}
-		}
-		apply(arrayPush, parts, [utf8Encode('--' + boundary + '--\r\n')]);
-		return [{ bytes: concatBytes(parts) }, 'multipart/form-data; boundary=' + boundary];
-	}
-
-	// [source, content type] of a body init.
-	function extractBody(init) {
-		if (init === undefined || init === null) {
-			return [null, null];
-		}
-		if (typeof init === 'string') {
-			return [{ text: init }, 'text/plain;charset=UTF-8'];
-		}
-		if (init instanceof OwnArrayBuffer || isView(init)) {
-			return [{ bytes: toBytes(init, 'A body') }, null];
-		}
-		if (init instanceof Blob) {
-			return [{ bytes: blobBytes(init) }, init.type === '' ? null : init.type];
-		}
-		if (init instanceof FormData) {
-			return multipart(init);
-		}
-		if (loaded.url !== undefined && init instanceof loaded.url.URLSearchParams) {
-			return [{ text: init.toString() }, 'application/x-www-form-urlencoded;charset=UTF-8'];
-		}
-		if (isStream(init)) {
-			return [{ stream: init }, null];
-		}
-		return [{ text: StringCtor(init) }, 'text/plain;charset=UTF-8'];
-	}
-
-	async function readAll(stream) {
-		const reader = stream.getReader();
-		const chunks = [];
-		for (;;) {
-			const { done, value } = await reader.read();
-			if (done) {
-				break;
-			}
-			apply(arrayPush, chunks, [typeof value === 'string' ? utf8Encode(value) : toBytes(value, 'A body stream chunk')]);
-		}
-		return concatBytes(chunks);
-	}
-
-	function bytesStream(bytes) {
-		const { ReadableStream } = library('streams');
-		return new ReadableStream({
-			type: 'bytes',
-			start(controller) {
-				if (bytes.length > 0) {
-					controller.enqueue(apply(u8Slice, bytes, []));
-				}
-				controller.close();
-			}
-		});
-	}
-
 	class Body {
 		#source;
 		#stream = null;
@@ -408,14 +430,14 @@
 		async arrayBuffer() { return (await this.bytes()).buffer; }
 		async blob() {
 			const type = this.headers.get('content-type');
-			return new Blob([await this.bytes()], { type: type === null ? '' : type });
+			return new (blobs().Blob)([await this.bytes()], { type: type === null ? '' : type });
 		}
 		async formData() {
 			const type = this.headers.get('content-type') || '';
 			if (!/^application\/x-www-form-urlencoded/i.test(type)) {
 				throw new TypeErrorCtor('formData() reads application/x-www-form-urlencoded bodies only in this runtime');
 			}
-			const form = new FormData();
+			const form = new (blobs().FormData)();
 			for (const [name, value] of new (library('url').URLSearchParams)(await this.text())) {
 				form.append(name, value);
 			}
@@ -447,18 +469,6 @@
 			this.#stream = one;
 			this.#source = { stream: one };
 			return { stream: two };
-		}
-	}
-
-	const STANDARD_METHODS = freeze({ DELETE: true, GET: true, HEAD: true, OPTIONS: true, POST: true, PUT: true,
-		PATCH: true });
-
-	function absoluteUrl(input) {
-		const text = StringCtor(input && typeof input === 'object' && input.href !== undefined ? input.href : input);
-		try {
-			return new (library('url').URL)(text).href;
-		} catch (e) {
-			throw new TypeErrorCtor("Invalid URL '" + clipText(text, 200) + "': a Request needs an absolute URL");
 		}
 	}
 
@@ -547,13 +557,16 @@
 		}
 	}
 
+		return { Headers, Request, Response };
+	}
+
 	function toResponse(reply) {
 		if (reply[0] === 'E') {
 			throw new TypeErrorCtor(reply.substring(1));
 		}
 		const data = parse(reply.substring(1));
 		const body = hasOwn(NULL_BODY_STATUS, data.status) || data.body === '' ? null : data.body;
-		const response = new Response(body, { status: data.status, headers: data.headers, url: data.url,
+		const response = new (fetchClasses().Response)(body, { status: data.status, headers: data.headers, url: data.url,
 			redirected: data.redirected, _internal: true, _type: 'basic' });
 		return response;
 	}
@@ -562,7 +575,7 @@
 		let request;
 		let payload;
 		try {
-			request = new Request(input, init);
+			request = new (fetchClasses().Request)(input, init);
 			payload = request._payload();
 		} catch (e) {
 			return promiseReject(e);
@@ -595,8 +608,9 @@
 
 	function installFetch(host) {
 		fetchHost = host;
-		for (const [name, value] of [['fetch', fetch], ['Headers', Headers], ['Request', Request], ['Response', Response]]) {
-			defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+		defineGlobal('fetch', fetch);
+		for (const name of ['Headers', 'Request', 'Response']) {
+			lazyGlobal(name, () => fetchClasses()[name]);
 		}
 	}
 	// ---- end of issue 6 block ------------------------------------------------------------
@@ -886,6 +900,18 @@
 	}
 	defineGlobal('atob', atob);
 
+	// Event, CustomEvent, EventTarget, AbortController, AbortSignal: built on first use.
+	let eventsCache = null;
+	function events() {
+		if (eventsCache === null) {
+			eventsCache = makeEvents();
+		}
+		return eventsCache;
+	}
+	for (const name of ['Event', 'CustomEvent', 'EventTarget', 'AbortSignal', 'AbortController']) {
+		lazyGlobal(name, () => events()[name]);
+	}
+	function makeEvents() {
 	// Event, CustomEvent, EventTarget.
 	class Event {
 		#type;
@@ -1013,9 +1039,6 @@
 			return !event.defaultPrevented;
 		}
 	}
-	defineGlobal('Event', Event);
-	defineGlobal('CustomEvent', CustomEvent);
-	defineGlobal('EventTarget', EventTarget);
 
 	// AbortController and AbortSignal (timeout() runs on the invocation's timers).
 	const signalToken = freeze(create(null));
@@ -1086,8 +1109,9 @@
 		get signal() { return this.#signal; }
 		abort(reason) { apply(weakMapGet, signalAbort, [this.#signal])(reason); }
 	}
-	defineGlobal('AbortSignal', AbortSignal);
-	defineGlobal('AbortController', AbortController);
+		return { Event, CustomEvent, EventTarget, AbortSignal, AbortController };
+
+	}
 
 	// structuredClone: iterative (a deep graph cannot overflow the stack), cycles and
 	// shared references kept; a huge graph costs the invocation's CPU and memory quotas.
@@ -1154,7 +1178,7 @@
 				|| tag === '[object BigInt]') {
 				output = Object(input.valueOf());
 			} else if (tag === '[object Promise]' || tag === '[object WeakMap]' || tag === '[object WeakSet]'
-				|| input instanceof EventTarget) {
+				|| (eventsCache !== null && input instanceof eventsCache.EventTarget)) {
 				throw cloneError(tag.slice(8, -1) + ' object could not be cloned');
 			} else if (isArray(input)) {
 				output = new OwnArray(input.length);
@@ -1583,7 +1607,7 @@
 
 	// Blob and File: bytes held in the sandbox.
 	function blobPartBytes(part) {
-		if (part instanceof Blob) {
+		if (blobsCache !== null && part instanceof blobsCache.Blob) {
 			return blobBytes(part);
 		}
 		if (part instanceof OwnArrayBuffer || isView(part)) {
@@ -1609,6 +1633,18 @@
 		return apply(weakMapGet, blobData, [blob]);
 	}
 
+	// Blob, File and FormData: built on first use.
+	let blobsCache = null;
+	function blobs() {
+		if (blobsCache === null) {
+			blobsCache = makeBlobs();
+		}
+		return blobsCache;
+	}
+	for (const name of ['Blob', 'File', 'FormData']) {
+		lazyGlobal(name, () => blobs()[name]);
+	}
+	function makeBlobs() {
 	class Blob {
 		#type;
 		constructor(parts, options) {
@@ -1653,8 +1689,6 @@
 		get lastModified() { return this.#lastModified; }
 		get [Symbol.toStringTag]() { return 'File'; }
 	}
-	defineGlobal('Blob', Blob);
-	defineGlobal('File', File);
 
 	class FormData {
 		#entries = [];
@@ -1696,7 +1730,9 @@
 		values() { return apply(arrayMap, this.#entries, [(e) => e[1]])[symbolIterator](); }
 		[Symbol.iterator]() { return this.entries(); }
 	}
-	defineGlobal('FormData', FormData);
+		return { Blob, File, FormData };
+
+	}
 
 	// URL and URLSearchParams: whatwg-url, loaded on first use.
 	lazyGlobal('URL', () => library('url').URL);
@@ -1840,7 +1876,7 @@
 	// What a fetch() handler returned, as plain data for the host: status, headers and the
 	// body as base64.
 	async function responseForHost(response) {
-		if (!(response instanceof Response)) {
+		if (!(response instanceof fetchClasses().Response)) {
 			throw new TypeErrorCtor('The fetch() handler must return a Response, not ' + (response === null ? 'null' : typeof response));
 		}
 		const bytes = await response.bytes();
@@ -1887,7 +1923,7 @@
 				let param;
 				if (mode === 'fetch') {
 					const request = parse(paramJson);
-					param = new Request(request.url, { method: request.method, headers: request.headers,
+					param = new (fetchClasses().Request)(request.url, { method: request.method, headers: request.headers,
 						body: request.body === null ? null : base64Bytes(request.body) });
 				} else {
 					param = paramJson === null ? undefined : parse(paramJson);
