@@ -87,4 +87,26 @@ public interface Entrypoint {
 	 */
 	CompletableFuture<Invocation> invokeAsync(String method, @Nullable Object param);
 
+	/**
+	 * Calls the export's {@code fetch(request, env, ctx)} handler with an HTTP request,
+	 * as Cloudflare does, and waits for its {@code Response} (issue 19).
+	 * @param request the request, arriving in the guest as a standard {@code Request}
+	 * @return the response
+	 * @throws WorkerException if the handler throws or returns no {@code Response}, a
+	 * quota is exceeded or the worker is closed
+	 */
+	default WorkerResponse fetch(WorkerRequest request) {
+		throw new UnsupportedOperationException("This entrypoint cannot serve fetch()");
+	}
+
+	/**
+	 * Calls the export's {@code fetch} handler without waiting.
+	 * @param request the request
+	 * @return the future response, completed exceptionally with a {@link WorkerException}
+	 */
+	default CompletableFuture<WorkerResponse> fetchAsync(WorkerRequest request) {
+		return CompletableFuture
+			.failedFuture(new UnsupportedOperationException("This entrypoint cannot serve fetch()"));
+	}
+
 }

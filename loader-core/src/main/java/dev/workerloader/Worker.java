@@ -2,6 +2,8 @@ package dev.workerloader;
 
 import java.util.Map;
 
+import dev.workerloader.policy.WorkerLimits;
+
 /**
  * A loaded worker: one sandbox holding the evaluated modules of a {@link WorkerCode}.
  * <p>
@@ -52,6 +54,19 @@ public interface Worker extends AutoCloseable {
 	 * @return the entrypoint
 	 */
 	Entrypoint getEntrypoint(String name, Map<String, ?> props);
+
+	/**
+	 * Returns a named export whose calls run under lower limits (issue 19): for each
+	 * limit the lowest of the policy's, the code's and these wins, so a call can never
+	 * raise what the policy allows.
+	 * @param name the export name
+	 * @param props the props, seen by the guest as {@code ctx.props}
+	 * @param limits the limits of each call of the entrypoint
+	 * @return the entrypoint
+	 */
+	default Entrypoint getEntrypoint(String name, Map<String, ?> props, WorkerLimits limits) {
+		throw new UnsupportedOperationException("This worker does not take per-call limits");
+	}
 
 	/**
 	 * Returns the default export as a typed proxy. Every abstract method of the interface

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 import dev.workerloader.egress.OutboundHandler;
+import dev.workerloader.policy.WorkerLimits;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -63,6 +64,8 @@ public final class WorkerCode {
 
 	private final @Nullable String clientId;
 
+	private final @Nullable WorkerLimits limits;
+
 	private volatile @Nullable String sha256;
 
 	private WorkerCode(Builder builder, String mainModule) {
@@ -74,6 +77,16 @@ public final class WorkerCode {
 		this.globalOutbound = builder.globalOutbound;
 		this.policy = builder.policy;
 		this.clientId = builder.clientId;
+		this.limits = builder.limits;
+	}
+
+	/**
+	 * Returns the limits the code asks for, if any: each one lowers the policy's (the
+	 * lowest of policy, code and call wins), none can raise it (issue 19).
+	 * @return the limits or {@code null}
+	 */
+	public @Nullable WorkerLimits limits() {
+		return this.limits;
 	}
 
 	/**
@@ -225,7 +238,19 @@ public final class WorkerCode {
 		/**
 		 * Plain text, imported as a string.
 		 */
-		TEXT
+		TEXT,
+
+		/**
+		 * A CommonJS module (issue 19): {@code module.exports} is its default export, and
+		 * its {@code require} reaches the worker's other CommonJS and JSON modules only.
+		 */
+		CJS,
+
+		/**
+		 * Bytes, imported as an {@code ArrayBuffer} (issue 19); the content is their
+		 * base64 text.
+		 */
+		DATA
 
 	}
 
@@ -297,7 +322,21 @@ public final class WorkerCode {
 
 		private @Nullable String clientId;
 
+		private @Nullable WorkerLimits limits;
+
 		private Builder() {
+		}
+
+		/**
+		 * Sets limits for this code, lower than its policy's: for each limit the lowest
+		 * of policy, code and call wins, so these can never raise what the policy allows
+		 * (issue 19).
+		 * @param limits the limits
+		 * @return this builder
+		 */
+		public Builder limits(WorkerLimits limits) {
+			this.limits = Objects.requireNonNull(limits, "'limits' must not be null");
+			return this;
 		}
 
 		/**
@@ -367,6 +406,93 @@ public final class WorkerCode {
 		 */
 		public Builder textModule(String name, String text) {
 			return addModule(name, ModuleType.TEXT, text);
+		}
+
+		/**
+		 * Adds a CommonJS module (issue 19): imported, its {@code module.exports} is the
+		 * default export; its {@code require} loads the worker's other CommonJS and JSON
+		 * modules, never anything else.
+		 * @param name the module name, such as {@code lib/util.cjs}
+		 * @param source the CommonJS source
+		 * @return this builder
+		 */
+		public Builder cjsModule(String name, String source) {
+			return addModule(name, ModuleType.CJS, source);
+		}
+
+		/**
+		 * Adds a data module, imported as an {@code ArrayBuffer} (issue 19).
+		 * @param name the module name, such as {@code model.bin}
+		 * @param bytes the bytes
+		 * @return this builder
+		 */
+		public Builder dataModule(String name, byte[] bytes) {
+			Objects.requireNonNull(bytes, "'bytes' of module '" + name + "' must not be null");
+			return addModule(name, ModuleType.DATA, java.util.Base64.getEncoder().encodeToString(bytes));
+		}
+
+		/**
+		 * Adds modules in the form of Cloudflare's Worker Loader (issue 19): each value
+		 * is either a string, typed by the name's extension ({@code .cjs} CommonJS,
+		 * {@code .json} JSON, {@code .txt} text, anything else an ES module), or a map
+		 * with one entry whose key is the type: {@code js}, {@code cjs}, {@code json},
+		 * {@code text} (strings) or {@code data} ({@code byte[]}).
+		 * @param modules the modules by name
+		 * @return this builder
+		 */
+		public Builder modules(Map<String, ?> modules) {
+			Objects.requireNonNull(modules, "'modules' must not be null");
+			modules.forEach((name, value) -> {
+				if (value instanceof String text) {
+					addModule(name, byExtension(name), text);
+					return;
+				}
+				if (!(value instanceof Map<?, ?> typed) || typed.size() != 1) {
+					throw new IllegalArgumentException("Module '" + name + "' must be a string or a map with one entry"
+							+ " (js, cjs, json, text or data), but was " + describe(value));
+				}
+				Map.Entry<?, ?> entry = typed.entrySet().iterator().next();
+				String type = String.valueOf(entry.getKey());
+				Object content = entry.getValue();
+				if ("data".equals(type)) {
+					if (!(content instanceof byte[] bytes)) {
+						throw new IllegalArgumentException(
+								"Module '" + name + "' of type 'data' must be a byte[], but was " + describe(content));
+					}
+					dataModule(name, bytes);
+					return;
+				}
+				if (!(content instanceof String text)) {
+					throw new IllegalArgumentException("Module '" + name + "' of type '" + type
+							+ "' must be a string, but was " + describe(content));
+				}
+				addModule(name, switch (type) {
+					case "js" -> ModuleType.JAVASCRIPT;
+					case "cjs" -> ModuleType.CJS;
+					case "json" -> ModuleType.JSON;
+					case "text" -> ModuleType.TEXT;
+					default -> throw new IllegalArgumentException("Module '" + name + "' has type '" + type
+							+ "', which is not one of js, cjs, json, text or data");
+				}, text);
+			});
+			return this;
+		}
+
+		private static ModuleType byExtension(String name) {
+			if (name.endsWith(".cjs")) {
+				return ModuleType.CJS;
+			}
+			if (name.endsWith(".json")) {
+				return ModuleType.JSON;
+			}
+			if (name.endsWith(".txt")) {
+				return ModuleType.TEXT;
+			}
+			return ModuleType.JAVASCRIPT;
+		}
+
+		private static String describe(@Nullable Object value) {
+			return (value != null) ? "a " + value.getClass().getSimpleName() : "null";
 		}
 
 		private Builder addModule(String name, ModuleType type, String content) {

@@ -120,16 +120,29 @@ public final class TypeScriptDeclarations {
 				.append(policy.outboundHandler() != null ? " (through the host's outbound handler)" : "")
 				.append('\n');
 			out.append(
-					"declare function fetch(url: string, init?: { method?: string; headers?: Record<string, string>;")
-				.append(" body?: string }): Promise<{ status: number; headers: Record<string, string>;")
-				.append(" text(): Promise<string>; json(): Promise<unknown> }>;\n");
+					"declare function fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;\n");
 		}
+		out.append(GLOBALS);
 		out.append("// Export exactly this; return JSON-like data.\n");
 		out.append("export default interface Agent {\n  ")
 			.append(ENTRY_METHOD)
 			.append("(param: unknown, env: Env, ctx: { props: Record<string, unknown> }): Promise<unknown>;\n}\n");
 		return out.toString();
 	}
+
+	/**
+	 * The web-standard globals every worker has (issue 19), in one comment: the lib types
+	 * of TypeScript's DOM and Web Worker libraries describe them, so naming them costs a
+	 * model few tokens. Kept true by {@code docs/runtime.md} and its tests.
+	 */
+	static final String GLOBALS = "// Globals as on Cloudflare Workers (standard web APIs): setTimeout, setInterval,"
+			+ " clearTimeout, clearInterval, queueMicrotask (timers end with the call), URL, URLSearchParams,"
+			+ " TextEncoder, TextDecoder, atob, btoa, structuredClone, crypto.getRandomValues, crypto.randomUUID,"
+			+ " crypto.subtle.digest (SHA-1/256/384/512), crypto.subtle.importKey/sign/verify (HMAC), Request,"
+			+ " Response, Headers, Blob, File, FormData, AbortController, AbortSignal (timeout, any), EventTarget,"
+			+ " Event, CustomEvent, DOMException, ReadableStream, WritableStream, TransformStream,"
+			+ " TextEncoderStream, TextDecoderStream, CompressionStream, DecompressionStream (gzip, deflate,"
+			+ " deflate-raw), performance.now(), console. Date and Intl use UTC.\n";
 
 	/**
 	 * Renders the same API as JSON-schema tool definitions, one tool per binding method,

@@ -58,6 +58,27 @@ public record WorkerLimits(Duration cpuTime, Duration wallTime, long memory, lon
 	}
 
 	/**
+	 * Returns the lower of each limit of these and {@code other} (issue 19): what a
+	 * worker's code or one call asks for can lower a policy's limit, never raise it. A
+	 * statement limit of 0 means none, so any other value is lower.
+	 * @param other the other limits
+	 * @return the lowest of both, limit by limit
+	 */
+	public WorkerLimits lowest(WorkerLimits other) {
+		long statementLimit = (this.statements == 0) ? other.statements
+				: (other.statements == 0) ? this.statements : Math.min(this.statements, other.statements);
+		return new WorkerLimits(min(this.cpuTime, other.cpuTime), min(this.wallTime, other.wallTime),
+				Math.min(this.memory, other.memory), Math.min(this.output, other.output), statementLimit,
+				Math.min(this.codeSize, other.codeSize), Math.min(this.modules, other.modules),
+				Math.min(this.envSize, other.envSize), Math.min(this.logSize, other.logSize),
+				Math.min(this.nestingDepth, other.nestingDepth));
+	}
+
+	private static Duration min(Duration a, Duration b) {
+		return (a.compareTo(b) <= 0) ? a : b;
+	}
+
+	/**
 	 * Returns a copy with another memory budget.
 	 * @param memory the limit in bytes
 	 * @return the new limits

@@ -230,6 +230,13 @@ final class BindingHost implements ProxyExecutable {
 				result[i] = null;
 				continue;
 			}
+			String mismatch = scalarMismatch(node, classes[i]);
+			if (mismatch != null) {
+				// Issue 19: never a quiet conversion (add(100, 0.5) on an int is not
+				// 100).
+				throw new IllegalArgumentException(
+						"argument " + (i + 1) + " ('" + method.getParameters()[i].getName() + "') must be " + mismatch);
+			}
 			try {
 				result[i] = this.codec.convert(node, types[i]);
 			}
@@ -239,6 +246,78 @@ final class BindingHost implements ProxyExecutable {
 			}
 		}
 		return result;
+	}
+
+	/**
+	 * Describes why a JSON value cannot become a parameter of a scalar type without loss,
+	 * or returns {@code null} when it can (or the type is not a scalar checked here).
+	 */
+	static @Nullable String scalarMismatch(JsonNode node, Class<?> type) {
+		Class<?> boxed = box(type);
+		if (boxed == Integer.class || boxed == Long.class || boxed == Short.class || boxed == Byte.class) {
+			String name = type.isPrimitive() ? type.getName() : boxed.getSimpleName();
+			String article = "an " + name;
+			if (!node.isNumber()) {
+				return article + ", but was " + jsType(node);
+			}
+			if (!node.isIntegralNumber() && node.doubleValue() != Math.rint(node.doubleValue())) {
+				return article + ", but was a number with a fraction (" + clip(node.asString()) + ")";
+			}
+			long min = (boxed == Integer.class) ? Integer.MIN_VALUE : (boxed == Short.class) ? Short.MIN_VALUE
+					: (boxed == Byte.class) ? Byte.MIN_VALUE : Long.MIN_VALUE;
+			long max = (boxed == Integer.class) ? Integer.MAX_VALUE : (boxed == Short.class) ? Short.MAX_VALUE
+					: (boxed == Byte.class) ? Byte.MAX_VALUE : Long.MAX_VALUE;
+			java.math.BigDecimal value = node.decimalValue();
+			if (value.compareTo(java.math.BigDecimal.valueOf(min)) < 0
+					|| value.compareTo(java.math.BigDecimal.valueOf(max)) > 0) {
+				return article + ", but was a number out of its range (" + clip(node.asString()) + ")";
+			}
+			return null;
+		}
+		if (boxed == Double.class || boxed == Float.class) {
+			return node.isNumber() ? null : "a " + (type.isPrimitive() ? type.getName() : boxed.getSimpleName())
+					+ ", but was " + jsType(node);
+		}
+		if (boxed == Boolean.class) {
+			return node.isBoolean() ? null : "a boolean, but was " + jsType(node);
+		}
+		return null;
+	}
+
+	private static Class<?> box(Class<?> type) {
+		if (!type.isPrimitive()) {
+			return type;
+		}
+		return switch (type.getName()) {
+			case "int" -> Integer.class;
+			case "long" -> Long.class;
+			case "short" -> Short.class;
+			case "byte" -> Byte.class;
+			case "double" -> Double.class;
+			case "float" -> Float.class;
+			case "boolean" -> Boolean.class;
+			default -> type;
+		};
+	}
+
+	private static String jsType(JsonNode node) {
+		if (node.isString()) {
+			return "a string";
+		}
+		if (node.isBoolean()) {
+			return "a boolean";
+		}
+		if (node.isArray()) {
+			return "an array";
+		}
+		if (node.isObject()) {
+			return "an object";
+		}
+		return "a number";
+	}
+
+	private static String clip(String text) {
+		return (text.length() > 40) ? text.substring(0, 40) + "..." : text;
 	}
 
 	private static String safeConversionMessage(Exception ex) {

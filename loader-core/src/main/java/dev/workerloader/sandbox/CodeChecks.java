@@ -38,7 +38,7 @@ final class CodeChecks {
 					"code-size", null, -1, -1);
 		}
 		for (Module module : code.modules().values()) {
-			if (module.type() == ModuleType.TEXT) {
+			if (module.type() == ModuleType.TEXT || module.type() == ModuleType.DATA) {
 				continue;
 			}
 			NestingScanner.Depth depth = depths.apply(module);

@@ -203,6 +203,15 @@ final class FetchHost implements ProxyExecutable {
 		}
 		JsonNode body = node.path("body");
 		byte[] bytes = (body.isString()) ? body.asString().getBytes(StandardCharsets.UTF_8) : null;
+		if (bytes != null && node.path("bodyBase64").asBoolean(false)) {
+			// Issue 19: a binary body (ArrayBuffer, typed array, Blob) crosses as base64.
+			try {
+				bytes = java.util.Base64.getDecoder().decode(body.asString());
+			}
+			catch (IllegalArgumentException ex) {
+				throw new RefusedException("fetch() was given a binary body that could not be decoded");
+			}
+		}
 		String redirect = node.path("redirect").asString("follow");
 		return new Request(uri, method, headers, bytes, redirect);
 	}

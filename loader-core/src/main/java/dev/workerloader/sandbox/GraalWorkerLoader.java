@@ -124,6 +124,8 @@ public final class GraalWorkerLoader implements WorkerLoader, WorkerLoaderStatis
 		engine.newContext(0).close();
 		logger.info("Worker Loader ready in " + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms: "
 				+ engine.runtimeInfo().describe());
+		// Issue 19: the guest libraries are parsed off the hot path, after readiness.
+		CleanThreads.newThread(engine::warmLibraries, "worker-loader-warmup-libraries", 0).start();
 		return engine;
 	}
 
@@ -210,7 +212,8 @@ public final class GraalWorkerLoader implements WorkerLoader, WorkerLoaderStatis
 	private SandboxWorker assemble(String id, WorkerCode code, @Nullable String clientId, WorkerPolicy policy,
 			boolean synthetic) {
 		WorkerAssembly.Parts parts = this.assembly.assemble(id, code, policy, synthetic);
-		WorkerLimits limits = policy.limits();
+		// Issue 19: the code can lower its policy's limits, never raise them.
+		WorkerLimits limits = (code.limits() != null) ? policy.limits().lowest(code.limits()) : policy.limits();
 		Map<String, String> modules = parts.modules();
 		List<Source> parseFirst = parts.parseFirst();
 		Source mainSource = parts.mainSource();
@@ -225,6 +228,9 @@ public final class GraalWorkerLoader implements WorkerLoader, WorkerLoaderStatis
 		SandboxWorker worker = new SandboxWorker(this, id, policy, codeHash(code), context, this.threads.serial());
 		if (synthetic) {
 			worker.synthetic();
+		}
+		if (code.limits() != null) {
+			worker.codeLimits(code.limits());
 		}
 		worker.redactor(Redactor.of(policy.secrets().values(), WorkerPolicy.MIN_SECRET_LENGTH));
 		bindingHost.attach(worker);

@@ -42,6 +42,27 @@ final class ModuleFileSystem implements FileSystem {
 	private volatile Map<Path, byte[]> files = Map.of();
 
 	/**
+	 * Where {@code import ... from "cloudflare:workers"} is served from (issue 19): a
+	 * built-in module beside the worker's own, under a directory no module name of a
+	 * worker can have.
+	 */
+	static final Path CLOUDFLARE_WORKERS = ROOT.resolve("cloudflare:/workers.js");
+
+	private static final byte[] CLOUDFLARE_WORKERS_SOURCE = """
+			// Built in (issue 19): the base classes of Cloudflare's entrypoints.
+			export class WorkerEntrypoint {
+			  constructor(ctx, env) { this.ctx = ctx; this.env = env; }
+			}
+			export class RpcTarget {}
+			export class DurableObject {
+			  constructor(ctx, env) { this.ctx = ctx; this.env = env; }
+			}
+			export class WorkflowEntrypoint {
+			  constructor(ctx, env) { this.ctx = ctx; this.env = env; }
+			}
+			""".getBytes(StandardCharsets.UTF_8);
+
+	/**
 	 * Sets the files, keyed by module name relative to {@code /app}. Can be called once.
 	 * @param modules the module sources by name
 	 */
@@ -50,9 +71,14 @@ final class ModuleFileSystem implements FileSystem {
 			throw new IllegalStateException("Modules are already mounted");
 		}
 		Map<Path, byte[]> files = new HashMap<>();
+		files.put(CLOUDFLARE_WORKERS, CLOUDFLARE_WORKERS_SOURCE);
 		modules.forEach(
 				(name, source) -> files.put(ROOT.resolve(name).normalize(), source.getBytes(StandardCharsets.UTF_8)));
 		this.files = Map.copyOf(files);
+	}
+
+	private static boolean isCloudflareWorkers(String specifier) {
+		return "cloudflare:workers".equals(specifier);
 	}
 
 	static String moduleName(Path path) {
@@ -62,6 +88,9 @@ final class ModuleFileSystem implements FileSystem {
 
 	@Override
 	public Path parsePath(URI uri) {
+		if (isCloudflareWorkers(uri.toString())) {
+			return CLOUDFLARE_WORKERS;
+		}
 		if (!"file".equals(uri.getScheme())) {
 			throw new UnsupportedOperationException("Only modules of the worker can be imported, not '" + uri + "'");
 		}
@@ -70,6 +99,9 @@ final class ModuleFileSystem implements FileSystem {
 
 	@Override
 	public Path parsePath(String path) {
+		if (isCloudflareWorkers(path)) {
+			return CLOUDFLARE_WORKERS;
+		}
 		return Path.of(path);
 	}
 

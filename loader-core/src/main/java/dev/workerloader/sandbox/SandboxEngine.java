@@ -5,6 +5,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.commons.logging.Log;
@@ -16,6 +20,7 @@ import org.graalvm.polyglot.SandboxPolicy;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.io.IOAccess;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
 
 /**
  * The shared GraalJS engine and the factory of sandbox contexts. Every context is created
@@ -45,9 +50,12 @@ final class SandboxEngine implements AutoCloseable {
 	 * The resolution of {@code Date} in guest code (GraalJS {@code js.timer-resolution},
 	 * a STABLE option accepted under CONSTRAINED): 10 ms instead of GraalJS's 1 ms
 	 * default, so that a guest measures host work, such as a binding call, only coarsely
-	 * (issue 8). {@code performance} is not defined in our contexts.
+	 * (issue 8). {@code performance.now()} has the same resolution (issue 19).
 	 */
 	static final long TIMER_RESOLUTION_NANOS = 10_000_000L;
+
+	/** The default time zone of guest code: UTC, as on Cloudflare Workers (issue 19). */
+	static final ZoneId GUEST_TIME_ZONE = ZoneId.of("Etc/UTC");
 
 	private static final OutputStream DISCARD = new OutputStream() {
 
@@ -61,11 +69,22 @@ final class SandboxEngine implements AutoCloseable {
 
 	};
 
+	/** The guest libraries in {@code lib/}: see {@code lib/NOTICE.md}. */
+	private static final Set<String> LIBRARIES = Set.of("url", "streams", "compression");
+
 	private final Engine engine;
 
 	private final Source runtimeSource;
 
 	private final RuntimeInfo runtimeInfo;
+
+	/**
+	 * The guest libraries (issue 19), each parsed once per engine on first use: a
+	 * {@code Source} is cached by the engine, so later workers only evaluate it.
+	 */
+	private final Map<String, Source> libraries = new ConcurrentHashMap<>();
+
+	private final CryptoHost cryptoHost = new CryptoHost();
 
 	SandboxEngine() {
 		this.engine = Engine.newBuilder(LANGUAGE)
@@ -86,9 +105,13 @@ final class SandboxEngine implements AutoCloseable {
 	}
 
 	private static String readRuntime() {
-		try (InputStream in = SandboxEngine.class.getResourceAsStream("runtime.js")) {
+		return readResource("runtime.js");
+	}
+
+	private static String readResource(String name) {
+		try (InputStream in = SandboxEngine.class.getResourceAsStream(name)) {
 			if (in == null) {
-				throw new IllegalStateException("dev/workerloader/sandbox/runtime.js is missing from the classpath");
+				throw new IllegalStateException("dev/workerloader/sandbox/" + name + " is missing from the classpath");
 			}
 			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
 		}
@@ -118,7 +141,10 @@ final class SandboxEngine implements AutoCloseable {
 			.option("js.print", "false")
 			.option("js.load", "false")
 			.option("js.console", "false")
-			.option("js.timer-resolution", Long.toString(TIMER_RESOLUTION_NANOS));
+			.option("js.timer-resolution", Long.toString(TIMER_RESOLUTION_NANOS))
+			// Issue 19: the guest's Date and Intl see UTC, as on Cloudflare, whatever the
+			// JVM's zone.
+			.timeZone(GUEST_TIME_ZONE);
 		if (statementLimit > 0) {
 			// Count guest statements only: the runtime (an internal source) must not use
 			// up the limit.
@@ -128,12 +154,49 @@ final class SandboxEngine implements AutoCloseable {
 		}
 		Context context = builder.build();
 		try {
-			Value runtime = context.eval(this.runtimeSource).execute(logSink);
+			ProxyExecutable libraryHost = (arguments) -> context.eval(library(arguments[0].asString()));
+			Value runtime = context.eval(this.runtimeSource).execute(logSink, libraryHost, this.cryptoHost);
 			return new SandboxContext(context, fileSystem, logSink, runtime, statementLimit);
 		}
 		catch (RuntimeException ex) {
 			context.close(true);
 			throw ex;
+		}
+	}
+
+	/**
+	 * Returns one of the guest libraries of {@code lib/}, whose evaluation yields its
+	 * exports. Only the runtime asks, with a name of its own (never the guest's).
+	 */
+	private Source library(String name) {
+		if (!LIBRARIES.contains(name)) {
+			throw new IllegalArgumentException("No guest library named '" + name + "'");
+		}
+		return this.libraries.computeIfAbsent(name,
+				(key) -> Source.newBuilder(LANGUAGE, readResource("lib/" + key + ".js"), "worker-loader-" + key + ".js")
+					.internal(true)
+					.buildLiteral());
+	}
+
+	/**
+	 * Parses the guest libraries and runs each once in a throwaway context, so that the
+	 * first worker using one (URL, streams) only evaluates a parsed source on warm code
+	 * paths (issue 19). Called in the background once the engine is ready; the guest
+	 * never waits for it.
+	 */
+	void warmLibraries() {
+		SandboxContext sandbox = newContext(0);
+		try {
+			sandbox.context.eval(LANGUAGE,
+					"new URL('https://b\u00fccher.example/a?b=c#d').href;"
+							+ " new URLSearchParams('a=1&b=2').toString();"
+							+ " new ReadableStream().getReader(); new CompressionStream('gzip').writable.getWriter();");
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Warming the guest libraries failed", ex);
+		}
+		finally {
+			sandbox.close();
 		}
 	}
 

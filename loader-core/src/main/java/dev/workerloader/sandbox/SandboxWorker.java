@@ -105,6 +105,12 @@ final class SandboxWorker implements Worker {
 
 	private Redactor redactor = Redactor.NONE;
 
+	/** The worker's timers, fired by the invocation that awaits its result (issue 19). */
+	private final GuestTimers timers;
+
+	/** The lowest of the policy's limits and the code's (issue 19). */
+	private WorkerLimits limits;
+
 	SandboxWorker(GraalWorkerLoader loader, String id, WorkerPolicy policy, String codeHash, SandboxContext sandbox,
 			SandboxThreads.SerialExecutor serial) {
 		this.loader = loader;
@@ -113,6 +119,8 @@ final class SandboxWorker implements Worker {
 		this.codeHash = codeHash;
 		this.sandbox = sandbox;
 		this.serial = serial;
+		this.timers = new GuestTimers(id, policy.name());
+		this.limits = policy.limits();
 	}
 
 	@Override
@@ -130,7 +138,15 @@ final class SandboxWorker implements Worker {
 	}
 
 	WorkerLimits limits() {
-		return this.policy.limits();
+		return this.limits;
+	}
+
+	/**
+	 * Lowers the worker's limits below its policy's, for the limits its code asks for
+	 * (issue 19). Called once, before the worker starts.
+	 */
+	void codeLimits(WorkerLimits limits) {
+		this.limits = this.policy.limits().lowest(limits);
 	}
 
 	Duration age() {
@@ -189,6 +205,7 @@ final class SandboxWorker implements Worker {
 		try {
 			submit(CallerContext.capture(), () -> {
 				Value runtime = this.sandbox.runtime;
+				runtime.invokeMember("installTimers", this.timers);
 				this.env = runtime.invokeMember("makeEnv", envJson, bindingsJson, bindingHost, this.id,
 						this.policy.name());
 				Watchdog.Watch watch = this.loader.watchdog().start(this, limits());
@@ -262,7 +279,13 @@ final class SandboxWorker implements Worker {
 
 	@Override
 	public Entrypoint getEntrypoint(String name, Map<String, ?> props) {
-		return new SandboxEntrypoint(this, name, this.loader.codec().toJson(props));
+		return new SandboxEntrypoint(this, name, this.loader.codec().toJson(props), null);
+	}
+
+	@Override
+	public Entrypoint getEntrypoint(String name, Map<String, ?> props, WorkerLimits limits) {
+		java.util.Objects.requireNonNull(limits, "'limits' must not be null");
+		return new SandboxEntrypoint(this, name, this.loader.codec().toJson(props), limits);
 	}
 
 	@Override
@@ -272,6 +295,16 @@ final class SandboxWorker implements Worker {
 
 	CompletableFuture<Invocation> invokeAsync(String exportName, String method, @Nullable Object param,
 			String propsJson) {
+		return invokeAsync(exportName, method, param, propsJson, "call", null);
+	}
+
+	/**
+	 * Calls an export's method; in {@code "fetch"} mode the parameter is an HTTP request
+	 * the guest receives as a {@code Request}, and the result is its {@code Response} as
+	 * data (issue 19).
+	 */
+	CompletableFuture<Invocation> invokeAsync(String exportName, String method, @Nullable Object param,
+			String propsJson, String mode, @Nullable WorkerLimits callLimits) {
 		try {
 			if (!this.synthetic) {
 				this.loader.hostServices().beforeCall(this, this.policy);
@@ -292,7 +325,7 @@ final class SandboxWorker implements Worker {
 		// reach the guest, its bindings and its fetches on the sandbox threads (issue
 		// 15).
 		CallerContext caller = CallerContext.capture();
-		return submit(caller, () -> invoke(exportName, method, paramJson, propsJson));
+		return submit(caller, () -> invoke(exportName, method, paramJson, propsJson, mode, callLimits));
 	}
 
 	private <T> CompletableFuture<T> submit(CallerContext caller, Supplier<T> task) {
@@ -357,14 +390,15 @@ final class SandboxWorker implements Worker {
 		return result;
 	}
 
-	private Invocation invoke(String exportName, String method, @Nullable String paramJson, String propsJson) {
+	private Invocation invoke(String exportName, String method, @Nullable String paramJson, String propsJson,
+			String mode, @Nullable WorkerLimits callLimits) {
 		WorkerListener listener = listener();
 		WorkerListener.InvocationScope scope = listener.invocationStarted(new WorkerListener.InvocationStart(this.id,
 				this.policy.name(), this.clientId, this.codeHash, exportName, method));
 		Finish once = new Finish(scope, System.nanoTime());
 		this.finish = once;
 		try {
-			Invocation invocation = runInvocation(exportName, method, paramJson, propsJson);
+			Invocation invocation = runInvocation(exportName, method, paramJson, propsJson, mode, callLimits);
 			if (once.claim()) {
 				guestLogs(listener, invocation.logs());
 				scope.finished(new WorkerListener.InvocationEnd(WorkerListener.SUCCESS, null, null,
@@ -421,20 +455,23 @@ final class SandboxWorker implements Worker {
 		}
 	}
 
-	private Invocation runInvocation(String exportName, String method, @Nullable String paramJson, String propsJson) {
+	private Invocation runInvocation(String exportName, String method, @Nullable String paramJson, String propsJson,
+			String mode, @Nullable WorkerLimits callLimits) {
 		if (this.closed) {
 			throw closedException();
 		}
 		this.invocations.incrementAndGet();
 		this.accessDenied = false;
-		WorkerLimits limits = limits();
+		// Issue 19: a call can lower the limits, never raise them.
+		WorkerLimits limits = (callLimits != null) ? limits().lowest(callLimits) : limits();
 		this.sandbox.logSink.begin(limits.logSize());
 		Settlement settlement = new Settlement();
 		Watchdog.Watch watch = this.loader.watchdog().start(this, limits);
+		this.timers.begin();
 		try {
 			String status = this.sandbox.runtime
 				.invokeMember("invoke", this.namespace, exportName, method, paramJson, this.env, propsJson, settlement,
-						limits.output())
+						limits.output(), mode)
 				.asString();
 			if ("no-export".equals(status)) {
 				throw new WorkerLoadException(this.id, "Worker '" + this.id + "' has no export '" + exportName
@@ -493,6 +530,7 @@ final class SandboxWorker implements Worker {
 			throw withLogs((killed != null) ? quotaException(killed) : closedException());
 		}
 		finally {
+			endTimers();
 			watch.stop();
 			if (watch.killing) {
 				this.loader.killLatency(this, System.nanoTime() - watch.killedAtNanos);
@@ -526,14 +564,25 @@ final class SandboxWorker implements Worker {
 			checkKilled();
 			Runnable task = this.inbox.poll();
 			if (task == null) {
-				if (this.pendingHostCalls.get() == 0 && this.inbox.isEmpty()) {
+				long now = System.nanoTime();
+				int due = this.timers.takeDue(now);
+				if (due != 0) {
+					// Issue 19: a due timer runs when no host work is waiting; its
+					// microtasks drain before the call returns, as on an event loop.
+					this.sandbox.runtime.invokeMember("fireTimer", due);
+					continue;
+				}
+				long untilTimer = this.timers.nanosUntilNext(now);
+				if (this.pendingHostCalls.get() == 0 && this.inbox.isEmpty() && untilTimer == Long.MAX_VALUE) {
 					throw new WorkerException(this.id, "Error",
 							"The Promise returned by '" + method
 									+ "' can never settle: it awaits something no host call or timer will complete",
 							"");
 				}
 				try {
-					task = this.inbox.poll(limits().wallTime().toNanos(), TimeUnit.NANOSECONDS);
+					// The watchdog ends a wait past the wall-time limit (close() wakes
+					// us).
+					task = this.inbox.poll(Math.min(untilTimer, limits().wallTime().toNanos()), TimeUnit.NANOSECONDS);
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
@@ -545,6 +594,21 @@ final class SandboxWorker implements Worker {
 			}
 			checkKilled();
 			task.run();
+		}
+	}
+
+	/**
+	 * Drops the timers of the invocation that ends: none of them reaches the next
+	 * invocation of a kept worker (issue 19).
+	 */
+	private void endTimers() {
+		if (this.timers.end() && !this.closed) {
+			try {
+				this.sandbox.runtime.invokeMember("dropTimers");
+			}
+			catch (PolyglotException | IllegalStateException ex) {
+				// The context was closed or killed meanwhile: nothing is left to drop.
+			}
 		}
 	}
 
@@ -652,8 +716,22 @@ final class SandboxWorker implements Worker {
 
 	private WorkerQuotaExceededException quotaException(@Nullable Kill killed) {
 		Kill k = (killed != null) ? killed : new Kill(QuotaKind.WALL_TIME, 0, 0);
-		String property = (k.property != null) ? k.property : QuotaProperties.propertyFor(this.policy.name(), k.kind);
+		String property = (k.property != null) ? k.property : (k.limit < policyLimit(k.kind))
+				? "the limits the worker's code or the call set (WorkerCode.Builder.limits, getEntrypoint(name, props, limits))"
+				: QuotaProperties.propertyFor(this.policy.name(), k.kind);
 		return new WorkerQuotaExceededException(this.id, this.policy.name(), k.kind, k.limit, k.used, property);
+	}
+
+	/** The policy's own limit of a quota, in the unit of a kill. */
+	private long policyLimit(QuotaKind kind) {
+		WorkerLimits policyLimits = this.policy.limits();
+		return switch (kind) {
+			case CPU_TIME -> policyLimits.cpuTime().toNanos();
+			case WALL_TIME -> policyLimits.wallTime().toNanos();
+			case MEMORY -> policyLimits.memory();
+			case OUTPUT -> policyLimits.output();
+			default -> Long.MAX_VALUE;
+		};
 	}
 
 	private WorkerClosedException closedException() {
@@ -701,6 +779,7 @@ final class SandboxWorker implements Worker {
 			return;
 		}
 		this.closed = true;
+		this.timers.clear();
 		this.inbox.add(WAKE_UP);
 		Runnable callback = this.onClose;
 		if (callback != null) {

@@ -99,7 +99,9 @@ final class WorkerAssembly {
 		Map<String, ExposedBinding> granted = new LinkedHashMap<>();
 		Map<String, @Nullable Object> data = new LinkedHashMap<>();
 		checkEnv(id, code, policy, granted, data);
-		WorkerLimits limits = policy.limits();
+		// Issue 19: the code can lower its policy's limits, never raise them.
+		WorkerLimits limits = (code.limits() != null) ? policy.limits().lowest(code.limits()) : policy.limits();
+		CompatibilityDates.check(id, code.compatibilityDate());
 		CodeChecks.check(id, code, policy.name(), limits,
 				(module) -> synthetic ? NestingScanner.scan(module.content()) : this.nestingDepths
 					.get(code.sha256() + '/' + module.name(), (key) -> NestingScanner.scan(module.content())));
@@ -204,14 +206,94 @@ final class WorkerAssembly {
 
 	private Map<String, String> translateModules(String id, WorkerCode code) {
 		Map<String, String> modules = new LinkedHashMap<>();
+		boolean commonJs = false;
 		for (Module module : code.modules().values()) {
+			commonJs |= module.type() == WorkerCode.ModuleType.CJS;
 			modules.put(module.name(), switch (module.type()) {
 				case JAVASCRIPT -> module.content();
 				case JSON -> "export default " + normalizedJson(id, module) + ";\n";
 				case TEXT -> "export default " + this.codec.toJson(module.content()) + ";\n";
+				case CJS -> "import { load } from " + this.codec.toJson(CJS_REGISTRY) + ";\nexport default load("
+						+ this.codec.toJson(module.name()) + ");\n";
+				case DATA -> dataModule(module.content());
 			});
 		}
+		if (commonJs) {
+			// Mounted beside the modules, under a directory no module name can have.
+			modules.put(CJS_REGISTRY.substring(ModuleFileSystem.ROOT.toString().length() + 1), cjsRegistry(id, code));
+		}
 		return modules;
+	}
+
+	/**
+	 * The module that runs a worker's CommonJS modules (issue 19): each is a function of
+	 * {@code (exports, require, module, __filename, __dirname)}, evaluated once on first
+	 * {@code require}; {@code require} resolves among these and the JSON modules only.
+	 */
+	static final String CJS_REGISTRY = ModuleFileSystem.CLOUDFLARE_WORKERS.getParent().resolve("cjs.js").toString();
+
+	private String cjsRegistry(String id, WorkerCode code) {
+		StringBuilder out = new StringBuilder(
+				"const defs = Object.create(null);\nconst cache = Object.create(null);\n");
+		for (Module module : code.modules().values()) {
+			String name = this.codec.toJson(module.name());
+			if (module.type() == WorkerCode.ModuleType.CJS) {
+				out.append("defs[")
+					.append(name)
+					.append("] = function (exports, require, module, __filename, __dirname) {\n")
+					.append(module.content())
+					.append("\n};\n");
+			}
+			else if (module.type() == WorkerCode.ModuleType.JSON) {
+				out.append("defs[")
+					.append(name)
+					.append("] = function (exports, require, module) { module.exports = ")
+					.append(normalizedJson(id, module))
+					.append("; };\n");
+			}
+		}
+		out.append(
+				"""
+						function dirname(name) { const i = name.lastIndexOf('/'); return i < 0 ? '' : name.slice(0, i); }
+						function resolve(from, specifier) {
+						  const spec = String(specifier);
+						  if (!spec.startsWith('./') && !spec.startsWith('../')) {
+						    throw new Error("Cannot find module '" + spec + "': require() loads only the worker's own CommonJS and JSON modules, by a relative path");
+						  }
+						  const parts = dirname(from) === '' ? [] : dirname(from).split('/');
+						  for (const part of spec.split('/')) {
+						    if (part === '..') parts.pop(); else if (part !== '.' && part !== '') parts.push(part);
+						  }
+						  const base = parts.join('/');
+						  for (const candidate of [base, base + '.cjs', base + '.js', base + '.json', base + '/index.cjs', base + '/index.js']) {
+						    if (candidate in defs) return candidate;
+						  }
+						  throw new Error("Cannot find module '" + spec + "' from '" + from + "'");
+						}
+						export function load(name) {
+						  if (name in cache) return cache[name].exports;
+						  const module = { exports: {} };
+						  cache[name] = module;
+						  defs[name].call(module.exports, module.exports, (spec) => load(resolve(name, spec)), module, '/' + name, '/' + dirname(name));
+						  return module.exports;
+						}
+						""");
+		return out.toString();
+	}
+
+	private static String dataModule(String base64) {
+		return "const text = " + "\"" + base64 + "\";\n" + """
+				const table = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+				const clean = text.replace(/=+$/, '');
+				const bytes = new Uint8Array((clean.length * 3) >> 2);
+				let buffer = 0, bits = 0, o = 0;
+				for (let i = 0; i < clean.length; i++) {
+				  buffer = (buffer << 6) | table.indexOf(clean[i]);
+				  bits += 6;
+				  if (bits >= 8) { bits -= 8; bytes[o++] = (buffer >> bits) & 255; }
+				}
+				export default bytes.buffer;
+				""";
 	}
 
 	private String normalizedJson(String id, Module module) {

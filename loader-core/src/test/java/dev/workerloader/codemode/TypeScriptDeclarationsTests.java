@@ -64,6 +64,9 @@ class TypeScriptDeclarationsTests {
 				List.of("api.example.com"), null);
 		String dts = new TypeScriptDeclarations(BindingProvider.NONE).render(policy);
 		assertThat(dts).contains("declare function fetch(").contains("api.example.com");
+		// Issue 19: the globals a guest can rely on are named for the model.
+		assertThat(dts).contains("setTimeout", "URL", "TextEncoder", "crypto.subtle.digest", "ReadableStream",
+				"CompressionStream", "structuredClone", "AbortController", "Date and Intl use UTC");
 	}
 
 	@Test

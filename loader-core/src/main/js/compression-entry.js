@@ -1,0 +1,1 @@
+export { Gzip, Gunzip, Deflate, Inflate, Zlib, Unzlib, Decompress } from 'fflate';
