@@ -47,7 +47,7 @@ class BoundedOutcomeTests {
 		loader = GraalWorkerLoader.builder()
 			.policies(PolicyResolver.of(WorkerPolicy.of("default", LIMITS),
 					WorkerPolicy.of("roomy",
-							LIMITS.withCpuTime(Duration.ofSeconds(1)).withWallTime(Duration.ofSeconds(10)))))
+							LIMITS.withCpuTime(Duration.ofSeconds(2)).withWallTime(Duration.ofSeconds(10)))))
 			.threads(1)
 			.listener(new WorkerListener() {
 				@Override
@@ -93,13 +93,20 @@ class BoundedOutcomeTests {
 
 	@Test
 	void thirtyMegabyteResultIsAnOutputKill() {
-		assertOutputKill(WorkerCode.of("export default { run() { return 'x'.repeat(30 * 1024 * 1024); } }"));
+		// Serialised natively, 30 MB is about a second of CPU before the output check;
+		// under
+		// the output bound it stops after the limit. Two seconds of CPU leave room for
+		// building the string on a starved two-core machine.
+		assertOutputKill(WorkerCode.builder()
+			.module("main.js", "export default { run() { return 'x'.repeat(30 * 1024 * 1024); } }")
+			.policy("roomy")
+			.build());
 	}
 
 	@Test
 	void resultGraphOfSharedReferencesIsAnOutputKill() {
 		// Serialised natively this graph is seconds of CPU (a CPU_TIME kill); under the
-		// output bound it stops after about a megabyte. A second of CPU leaves room for
+		// output bound it stops after about a megabyte. Two seconds of CPU leave room for
 		// the bounded walk on a cold interpreter.
 		assertOutputKill(WorkerCode.builder()
 			.module("main.js",
