@@ -13,8 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Attack: fine-grained timers for timing side channels. {@code Date} ticks in steps of 10
- * ms ({@code js.timer-resolution}, set by the sandbox engine) and {@code performance} is
- * not defined.
+ * ms ({@code js.timer-resolution}, set by the sandbox engine), and so does
+ * {@code performance.now()} (issue 19).
  *
  * @author Worker Loader team
  */
@@ -52,11 +52,18 @@ class TimerResolutionTests {
 	}
 
 	@Test
-	void highResolutionTimersAreMissing() {
+	void performanceNowTicksNoFinerThanTheResolution() {
+		// Issue 19: performance.now() exists, as on Cloudflare, and is as coarse as Date.
 		try (Worker worker = loader.load(Hostile.code("default",
-				"run() { return [typeof performance, typeof process, typeof setTimeout, typeof setInterval]; }"))) {
-			assertThat(worker.getEntrypoint().call("run"))
-				.isEqualTo(List.of("undefined", "undefined", "undefined", "undefined"));
+				"run() { const seen = new Set(); const start = performance.now();"
+						+ " while (seen.size < 6) { seen.add(performance.now()); }"
+						+ " return [...seen].map((t) => t - start).concat([typeof process]); }"))) {
+			@SuppressWarnings("unchecked")
+			List<Object> ticks = (List<Object>) worker.getEntrypoint().call("run");
+			assertThat(ticks).hasSizeGreaterThanOrEqualTo(7).last().isEqualTo("undefined");
+			for (Object tick : ticks.subList(0, ticks.size() - 1)) {
+				assertThat(((Number) tick).doubleValue() % RESOLUTION_MS).as("tick %s ms", tick).isZero();
+			}
 		}
 	}
 
