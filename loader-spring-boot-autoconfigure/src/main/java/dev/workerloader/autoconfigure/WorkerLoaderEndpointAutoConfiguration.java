@@ -1,8 +1,10 @@
 package dev.workerloader.autoconfigure;
 
 import dev.workerloader.actuate.endpoint.WorkerLoaderEndpoint;
+import dev.workerloader.process.ProcessWorkerLoader;
 import dev.workerloader.sandbox.GraalWorkerLoader;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -25,8 +27,8 @@ public final class WorkerLoaderEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnBean(GraalWorkerLoader.class)
 	@ConditionalOnMissingBean
-	WorkerLoaderEndpoint workerLoaderEndpoint(GraalWorkerLoader loader) {
-		return new WorkerLoaderEndpoint(loader);
+	WorkerLoaderEndpoint workerLoaderEndpoint(GraalWorkerLoader loader, ObjectProvider<ProcessWorkerLoader> process) {
+		return new WorkerLoaderEndpoint(loader, process.getIfUnique());
 	}
 
 }

@@ -2,8 +2,10 @@ package dev.workerloader.autoconfigure;
 
 import dev.workerloader.metrics.LoadMetricsListener;
 import dev.workerloader.metrics.ObservationWorkerListener;
+import dev.workerloader.metrics.WorkerHostMetrics;
 import dev.workerloader.metrics.WorkerInvocationObservationConvention;
 import dev.workerloader.metrics.WorkerLoaderMetrics;
+import dev.workerloader.process.ProcessWorkerLoader;
 import dev.workerloader.sandbox.GraalWorkerLoader;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
@@ -40,6 +42,13 @@ public final class WorkerLoaderMetricsAutoConfiguration {
 		@ConditionalOnBean(GraalWorkerLoader.class)
 		WorkerLoaderMetrics workerLoaderMetrics(GraalWorkerLoader loader) {
 			return new WorkerLoaderMetrics(loader);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBean(ProcessWorkerLoader.class)
+		WorkerHostMetrics workerLoaderHostMetrics(ProcessWorkerLoader loader) {
+			return new WorkerHostMetrics(loader);
 		}
 
 		@Bean

@@ -10,6 +10,7 @@ import java.util.TreeSet;
 import dev.workerloader.QuotaKind;
 import dev.workerloader.policy.WorkerLimits;
 import dev.workerloader.policy.WorkerPolicy;
+import dev.workerloader.process.ProcessWorkerLoader;
 import dev.workerloader.sandbox.GraalWorkerLoader;
 import dev.workerloader.sandbox.GraalWorkerLoader.CacheDescriptor;
 import dev.workerloader.sandbox.GraalWorkerLoader.KeptWorkerDescriptor;
@@ -37,12 +38,24 @@ public class WorkerLoaderEndpoint {
 
 	private final GraalWorkerLoader loader;
 
+	private final @Nullable ProcessWorkerLoader process;
+
 	/**
 	 * Creates the endpoint for the given loader.
 	 * @param loader the loader
 	 */
 	public WorkerLoaderEndpoint(GraalWorkerLoader loader) {
+		this(loader, null);
+	}
+
+	/**
+	 * Creates the endpoint for the given loaders.
+	 * @param loader the in-process loader
+	 * @param process the process-isolation tier, if any (issue 16)
+	 */
+	public WorkerLoaderEndpoint(GraalWorkerLoader loader, @Nullable ProcessWorkerLoader process) {
 		this.loader = loader;
+		this.process = process;
 	}
 
 	/**
@@ -63,7 +76,18 @@ public class WorkerLoaderEndpoint {
 						List.copyOf(this.loader.keptWorkerIds()), this.loader.keptEvictions()),
 				this.loader.threads(), new RateLimitedDescriptor(this.loader.rateLimiter().refusals(),
 						this.loader.rateLimiter().refusalsByPolicy()),
-				policies);
+				policies, hosts());
+	}
+
+	private @Nullable WorkerHostsDescriptor hosts() {
+		ProcessWorkerLoader process = this.process;
+		if (process == null) {
+			return null;
+		}
+		Map<String, Long> restarts = new LinkedHashMap<>();
+		process.restarts().forEach((cause, count) -> restarts.put(cause.tag(), count));
+		return new WorkerHostsDescriptor(process.network(), process.hosts(),
+				restarts.values().stream().mapToLong(Long::longValue).sum(), restarts);
 	}
 
 	/**
@@ -101,11 +125,26 @@ public class WorkerLoaderEndpoint {
 	 * not stop in time
 	 * @param rateLimited loads and calls refused by rate limits
 	 * @param policies the policies by name
+	 * @param hosts the worker hosts of the process-isolation tier, or {@code null}
+	 * without one
 	 */
 	public record WorkerLoaderDescriptor(@Nullable RuntimeDescriptor runtime, boolean ready, PoolDescriptor pool,
 			QuotaKillsDescriptor quotaKills, CacheDescriptor bytecodeCache, WorkersDescriptor workers,
-			ThreadsDescriptor threads, RateLimitedDescriptor rateLimited,
-			Map<String, PolicyDescriptor> policies) implements OperationResponseBody {
+			ThreadsDescriptor threads, RateLimitedDescriptor rateLimited, Map<String, PolicyDescriptor> policies,
+			@Nullable WorkerHostsDescriptor hosts) implements OperationResponseBody {
+	}
+
+	/**
+	 * The worker hosts of the process-isolation tier (issue 16).
+	 *
+	 * @param network how hosts are kept off the network: {@code unshare} (an empty
+	 * network namespace) or {@code none}
+	 * @param live the live hosts
+	 * @param restarts hosts killed and replaced
+	 * @param restartsByCause the same, by cause
+	 */
+	public record WorkerHostsDescriptor(String network, List<ProcessWorkerLoader.HostDescriptor> live, long restarts,
+			Map<String, Long> restartsByCause) {
 	}
 
 	/**
