@@ -282,7 +282,7 @@ public final class ProcessWorkerLoader implements WorkerLoader, AutoCloseable {
 		}
 		frame.set("env", env);
 		frame.set("bindings", methods);
-		BindingDispatcher dispatcher = new BindingDispatcher(granted, this.mapper);
+		BindingDispatcher dispatcher = new BindingDispatcher(granted, this.mapper, policy.limits().wallTime());
 		Duration timeout = policy.limits().wallTime().plus(this.grace);
 		WorkerHost host = place(policy.isolation().hostHeap());
 		long handle = host.newHandle();

@@ -15,11 +15,15 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 
 import dev.workerloader.WorkerHostFailedException;
@@ -35,9 +39,10 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The application's side of one worker host process: starts it, owns its channel, and
  * kills it (SIGKILL) when it crashes, runs out of memory, stops answering or breaks the
- * protocol. Thread-safe: many callers send requests; one reader thread receives replies
- * and hands each to the caller waiting for it, and the guest's binding calls to the
- * caller whose call made them, so bindings run on the caller's thread.
+ * protocol. Thread-safe: many callers send requests; the first waiting caller reads the
+ * channel and hands each reply to the caller waiting for it, and each of the guest's
+ * binding calls to the caller whose call made it, so bindings run on the caller's thread
+ * and a lone caller reads its own reply (no thread hand-off per call).
  *
  * @author Worker Loader team
  */
@@ -47,6 +52,18 @@ final class WorkerHost {
 
 	/** The frame every waiting caller receives when the host fails. */
 	private static final JsonNode FAILED = JsonMapper.builder().build().createObjectNode().put("t", "failed");
+
+	/** Tells a waiting caller to take over reading the channel. */
+	private static final JsonNode LEAD = JsonMapper.builder().build().createObjectNode().put("t", "lead");
+
+	/** Checks the deadlines of every host's requests: no timer per call. */
+	private static final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor((task) -> {
+		Thread thread = new Thread(task, "worker-host-deadlines");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	private @Nullable ScheduledFuture<?> deadlineCheck;
 
 	/**
 	 * The exit status of a JVM that ran out of memory under -XX:+ExitOnOutOfMemoryError.
@@ -63,7 +80,10 @@ final class WorkerHost {
 
 	private final Instant started = Instant.now();
 
-	private final Map<Long, BlockingQueue<JsonNode>> pending = new ConcurrentHashMap<>();
+	private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+
+	/** Held by the caller that reads the channel for everyone (leader/followers). */
+	private final ReentrantLock reading = new ReentrantLock();
 
 	private final Map<Long, BlockingQueue<JsonNode>> calling = new ConcurrentHashMap<>();
 
@@ -116,9 +136,12 @@ final class WorkerHost {
 				throw new IOException("Worker host " + id + " did not say it was ready");
 			}
 			WorkerHost host = new WorkerHost(id, heap, process, channel, onFailure);
-			Thread reader = new Thread(host::read, "worker-host-" + id + "-reader");
-			reader.setDaemon(true);
-			reader.start();
+			// No reader thread: the callers read (one round trip, no hand-off per call).
+			// An
+			// idle host that dies is noticed by its exit.
+			process.onExit().thenRun(() -> host.fail(host.exitCause()));
+			host.deadlineCheck = deadlines.scheduleWithFixedDelay(host::checkDeadlines, 100, 100,
+					TimeUnit.MILLISECONDS);
 			logger.info("Worker host " + id + " started (pid " + process.pid() + ", heap " + (heap >> 20)
 					+ "MB, network " + HostLauncher.network() + ")");
 			return host;
@@ -203,28 +226,28 @@ final class WorkerHost {
 	JsonNode request(ObjectNode request, long handle, String workerId, Duration timeout, BindingDispatcher bindings) {
 		long number = this.requests.incrementAndGet();
 		request.put("r", number).put("w", handle);
-		BlockingQueue<JsonNode> box = new LinkedBlockingQueue<>();
-		this.pending.put(number, box);
-		this.calling.put(handle, box);
+		Pending entry = new Pending(new LinkedBlockingQueue<>(), timeout.toNanos());
+		this.pending.put(number, entry);
+		this.calling.put(handle, entry.box);
 		try {
 			if (!isAlive()) {
 				throw failed(workerId);
 			}
 			this.channel.send(request);
 			while (true) {
-				JsonNode reply = box.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-				if (reply == null) {
-					fail(Cause.UNRESPONSIVE);
-					throw failed(workerId);
-				}
+				JsonNode reply = await(entry.box);
 				if (reply == FAILED) {
 					throw failed(workerId);
 				}
 				if ("bind".equals(reply.path("t").asString())) {
+					// Time in the application's binding is not the host's: the host's own
+					// watchdog still bounds the worker's wall time.
+					entry.pause();
 					String answer = bindings.call(reply.path("b").asString(), reply.path("m").asString(),
 							reply.path("a").asString());
 					this.channel
 						.send(this.channel.frame("bound").put("r", reply.path("r").asLong()).put("reply", answer));
+					entry.restart();
 					continue;
 				}
 				return reply;
@@ -241,7 +264,94 @@ final class WorkerHost {
 		}
 		finally {
 			this.pending.remove(number);
-			this.calling.remove(handle, box);
+			this.calling.remove(handle, entry.box);
+		}
+	}
+
+	/**
+	 * Waits for the next frame for this caller. The first waiting caller reads the
+	 * channel for everyone and hands others their frames; when its own arrives it passes
+	 * the reading on (leader/followers), so a lone caller reads its reply itself.
+	 */
+	private JsonNode await(BlockingQueue<JsonNode> box) throws InterruptedException {
+		while (true) {
+			JsonNode frame = box.poll();
+			if (frame != null && frame != LEAD) {
+				return frame;
+			}
+			if (this.reading.tryLock()) {
+				try {
+					while (true) {
+						frame = box.poll();
+						if (frame != null && frame != LEAD) {
+							return frame;
+						}
+						if (!isAlive()) {
+							return FAILED;
+						}
+						route(this.channel.receive());
+					}
+				}
+				catch (HostChannel.ProtocolException ex) {
+					fail(Cause.PROTOCOL);
+					return FAILED;
+				}
+				catch (IOException ex) {
+					if (isAlive()) {
+						fail(exitCause());
+					}
+					return FAILED;
+				}
+				finally {
+					this.reading.unlock();
+					promote(box);
+				}
+			}
+			frame = box.poll(100, TimeUnit.MILLISECONDS);
+			if (frame != null && frame != LEAD) {
+				return frame;
+			}
+		}
+	}
+
+	private void route(JsonNode frame) throws IOException {
+		boolean bind = "bind".equals(frame.path("t").asString());
+		BlockingQueue<JsonNode> box;
+		if (bind) {
+			box = this.calling.get(frame.path("w").asLong());
+		}
+		else {
+			Pending entry = this.pending.get(frame.path("r").asLong());
+			box = (entry != null) ? entry.box : null;
+		}
+		if (box != null) {
+			box.add(frame);
+		}
+		else if (bind) {
+			// A binding call outside any request (a timer after the call returned).
+			this.channel.send(this.channel.frame("bound")
+				.put("r", frame.path("r").asLong())
+				.put("reply", "Eenv." + frame.path("b").asString() + " is not available outside a call"));
+		}
+	}
+
+	/** Wakes another waiting caller to read the channel. */
+	private void promote(BlockingQueue<JsonNode> own) {
+		for (Pending entry : this.pending.values()) {
+			if (entry.box != own) {
+				entry.box.add(LEAD);
+				return;
+			}
+		}
+	}
+
+	private void checkDeadlines() {
+		long now = System.nanoTime();
+		for (Pending entry : this.pending.values()) {
+			if (now - entry.deadline > 0) {
+				fail(Cause.UNRESPONSIVE);
+				return;
+			}
 		}
 	}
 
@@ -261,34 +371,6 @@ final class WorkerHost {
 			case UNRESPONSIVE -> "stopped answering within the wall-time limit and its grace";
 			case PROTOCOL -> "broke the channel protocol";
 		};
-	}
-
-	private void read() {
-		try {
-			while (true) {
-				JsonNode frame = this.channel.receive();
-				BlockingQueue<JsonNode> box = "bind".equals(frame.path("t").asString())
-						? this.calling.get(frame.path("w").asLong()) : this.pending.get(frame.path("r").asLong());
-				if (box != null) {
-					box.add(frame);
-				}
-				else if ("bind".equals(frame.path("t").asString())) {
-					// A binding call outside any request (a timer after the call
-					// returned).
-					this.channel.send(this.channel.frame("bound")
-						.put("r", frame.path("r").asLong())
-						.put("reply", "Eenv." + frame.path("b").asString() + " is not available outside a call"));
-				}
-			}
-		}
-		catch (HostChannel.ProtocolException ex) {
-			fail(Cause.PROTOCOL);
-		}
-		catch (IOException ex) {
-			if (isAlive()) {
-				fail(exitCause());
-			}
-		}
 	}
 
 	private Cause exitCause() {
@@ -315,8 +397,9 @@ final class WorkerHost {
 		this.channel.close();
 		logger.warn("Worker host " + this.id + " (pid " + this.process.pid() + ") failed: " + cause.tag()
 				+ "; it was killed and its " + this.workers.get() + " worker(s) closed");
-		for (BlockingQueue<JsonNode> box : this.pending.values()) {
-			box.add(FAILED);
+		cancelDeadlineCheck();
+		for (Pending entry : this.pending.values()) {
+			entry.box.add(FAILED);
 		}
 		this.onFailure.accept(this, cause);
 	}
@@ -326,10 +409,43 @@ final class WorkerHost {
 		if (this.failure.compareAndSet(null, Cause.CRASHED)) {
 			this.process.destroyForcibly();
 			this.channel.close();
-			for (BlockingQueue<JsonNode> box : this.pending.values()) {
-				box.add(FAILED);
+			cancelDeadlineCheck();
+			for (Pending entry : this.pending.values()) {
+				entry.box.add(FAILED);
 			}
 		}
+	}
+
+	private void cancelDeadlineCheck() {
+		ScheduledFuture<?> check = this.deadlineCheck;
+		if (check != null) {
+			check.cancel(false);
+		}
+	}
+
+	/** A request waiting for its reply, with the time by which the host must answer. */
+	private static final class Pending {
+
+		final BlockingQueue<JsonNode> box;
+
+		private final long timeout;
+
+		volatile long deadline;
+
+		Pending(BlockingQueue<JsonNode> box, long timeout) {
+			this.box = box;
+			this.timeout = timeout;
+			restart();
+		}
+
+		void restart() {
+			this.deadline = System.nanoTime() + this.timeout;
+		}
+
+		void pause() {
+			this.deadline = System.nanoTime() + Long.MAX_VALUE / 2;
+		}
+
 	}
 
 }

@@ -92,33 +92,57 @@ public final class WorkerHostMain {
 	private void run() throws IOException {
 		this.loader.awaitReady(java.time.Duration.ofMinutes(1));
 		this.channel.send(this.channel.frame("ready"));
+		readNext();
+		// The reading moves from thread to thread; this one only keeps the JVM alive.
+		while (true) {
+			try {
+				Thread.sleep(Long.MAX_VALUE);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+	/**
+	 * Reads one frame, hands the reading to another thread and handles the frame on this
+	 * one (leader/followers): a call runs on the thread that read it, without a hand-off,
+	 * while the next frame (a binding reply, another worker's call) can still be read.
+	 */
+	private void readNext() {
 		while (true) {
 			JsonNode frame;
 			try {
 				frame = this.channel.receive();
 			}
 			catch (IOException ex) {
-				// The application is gone: so is this host.
+				// The application is gone, or broke the protocol: so is this host.
 				Runtime.getRuntime().halt(0);
 				return;
 			}
-			switch (frame.path("t").asString()) {
-				case "load" -> this.executor.execute(() -> reply(frame, load(frame)));
-				case "call" -> this.executor.execute(() -> reply(frame, call(frame)));
-				case "close" -> {
-					Worker worker = this.workers.remove(frame.path("w").asLong());
-					if (worker != null) {
-						worker.close();
-					}
+			String type = frame.path("t").asString();
+			if ("bound".equals(type)) {
+				CompletableFuture<String> pending = this.bindingCalls.remove(frame.path("r").asLong());
+				if (pending != null) {
+					pending.complete(frame.path("reply").asString());
 				}
-				case "bound" -> {
-					CompletableFuture<String> pending = this.bindingCalls.remove(frame.path("r").asLong());
-					if (pending != null) {
-						pending.complete(frame.path("reply").asString());
-					}
+				continue;
+			}
+			if ("close".equals(type)) {
+				Worker worker = this.workers.remove(frame.path("w").asLong());
+				if (worker != null) {
+					worker.close();
 				}
+				continue;
+			}
+			this.executor.execute(this::readNext);
+			switch (type) {
+				case "load" -> reply(frame, load(frame));
+				case "call" -> reply(frame, call(frame));
 				default -> Runtime.getRuntime().halt(4);
 			}
+			return;
 		}
 	}
 

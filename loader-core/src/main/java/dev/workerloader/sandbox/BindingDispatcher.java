@@ -1,5 +1,6 @@
 package dev.workerloader.sandbox;
 
+import java.time.Duration;
 import java.util.Map;
 
 import dev.workerloader.Entrypoint;
@@ -10,7 +11,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Calls the bindings granted to a worker that runs in another process (a worker host,
  * issue 16) the way a sandbox in this JVM would: the same argument conversion, the same
  * safe replies, the same logging of host failures. Thread-safe; calls run on the thread
- * that dispatches them, so the caller's context applies.
+ * that dispatches them, so the caller's context applies, and an asynchronous binding is
+ * awaited there, for at most the given wait.
  *
  * @author Worker Loader team
  * @since 0.1.0
@@ -25,7 +27,19 @@ public final class BindingDispatcher {
 	 * @param jsonMapper the mapper for arguments and results
 	 */
 	public BindingDispatcher(Map<String, ExposedBinding> bindings, JsonMapper jsonMapper) {
+		this(bindings, jsonMapper, Duration.ofSeconds(30));
+	}
+
+	/**
+	 * Creates a dispatcher over the granted bindings.
+	 * @param bindings the bindings by name, already allowed by the worker's policy
+	 * @param jsonMapper the mapper for arguments and results
+	 * @param asyncWait how long a binding returning a {@code CompletionStage} may take
+	 * before the guest is told it did not answer (the worker's wall-time limit)
+	 */
+	public BindingDispatcher(Map<String, ExposedBinding> bindings, JsonMapper jsonMapper, Duration asyncWait) {
 		this.host = new BindingHost(bindings, new ValueCodec(jsonMapper));
+		this.host.detachedWait(asyncWait);
 	}
 
 	/**

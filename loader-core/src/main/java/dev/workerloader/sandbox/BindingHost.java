@@ -7,6 +7,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 import dev.workerloader.WorkerListener;
@@ -42,9 +45,16 @@ final class BindingHost implements ProxyExecutable {
 
 	private @Nullable SandboxWorker worker;
 
+	/** How long an asynchronous binding may take when no worker owns this host. */
+	private java.time.Duration detachedWait = java.time.Duration.ofSeconds(30);
+
 	BindingHost(Map<String, ExposedBinding> bindings, ValueCodec codec) {
 		this.bindings = Map.copyOf(bindings);
 		this.codec = codec;
+	}
+
+	void detachedWait(java.time.Duration wait) {
+		this.detachedWait = wait;
 	}
 
 	void attach(SandboxWorker worker) {
@@ -189,9 +199,17 @@ final class BindingHost implements ProxyExecutable {
 			// Called for a worker in another process (issue 16): wait here, on the
 			// caller's thread.
 			try {
-				return ended(scope, reply(label, stage.toCompletableFuture().join()), null);
+				Object value = stage.toCompletableFuture().get(this.detachedWait.toNanos(), TimeUnit.NANOSECONDS);
+				return ended(scope, reply(label, value), null);
 			}
-			catch (RuntimeException ex) {
+			catch (TimeoutException ex) {
+				return ended(scope, "E" + label + " did not answer within " + this.detachedWait, "host_error");
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return ended(scope, "E" + label + " was interrupted", "host_error");
+			}
+			catch (ExecutionException | RuntimeException ex) {
 				Throwable cause = unwrap(ex);
 				return ended(scope, failedReply(label, cause), category(cause));
 			}
