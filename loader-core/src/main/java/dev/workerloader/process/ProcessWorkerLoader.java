@@ -344,7 +344,7 @@ public final class ProcessWorkerLoader implements WorkerLoader, AutoCloseable {
 	private WorkerHost place(long heap) {
 		List<WorkerHost> pool = this.pools.computeIfAbsent(heap, (key) -> new CopyOnWriteArrayList<>());
 		synchronized (pool) {
-			pool.removeIf((host) -> !host.isAlive());
+			pool.removeIf((host) -> !host.isAlive() || host.isRetiring());
 			while (pool.size() < this.hostsPerPool) {
 				pool.add(startHost(heap));
 			}
@@ -354,8 +354,10 @@ public final class ProcessWorkerLoader implements WorkerLoader, AutoCloseable {
 
 	private WorkerHost startHost(long heap) {
 		try {
-			return WorkerHost.start(this.hostIds.incrementAndGet(), heap, this.mapper, this.startTimeout,
+			WorkerHost host = WorkerHost.start(this.hostIds.incrementAndGet(), heap, this.mapper, this.startTimeout,
 					this::hostFailed);
+			host.onRetire(this::hostRetired);
+			return host;
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("A worker host could not be started: " + ex.getMessage()
@@ -363,9 +365,20 @@ public final class ProcessWorkerLoader implements WorkerLoader, AutoCloseable {
 		}
 	}
 
+	private void hostRetired(WorkerHost host) {
+		// Kept workers on it are closed, so that it can stop; the next get(id) loads
+		// anew.
+		this.kept.asMap().values().removeIf((worker) -> worker.host() == host);
+		replace(host);
+	}
+
 	private void hostFailed(WorkerHost host, Cause cause) {
 		this.restarts.get(cause).incrementAndGet();
 		this.kept.asMap().values().removeIf((worker) -> worker.host() == host);
+		replace(host);
+	}
+
+	private void replace(WorkerHost host) {
 		List<WorkerHost> pool = this.pools.get(host.heap());
 		if (pool != null) {
 			pool.remove(host);

@@ -97,6 +97,19 @@ final class WorkerHost {
 
 	private final BiConsumer<WorkerHost, Cause> onFailure;
 
+	private volatile boolean retiring;
+
+	/**
+	 * Turns false once a failure has been fully handled (counted, kept workers dropped).
+	 */
+	private volatile boolean alive = true;
+
+	/** Opens once a failure has been fully handled, so that callers see it counted. */
+	private final java.util.concurrent.CountDownLatch handled = new java.util.concurrent.CountDownLatch(1);
+
+	private volatile java.util.function.Consumer<WorkerHost> onRetire = (host) -> {
+	};
+
 	private WorkerHost(long id, long heap, Process process, HostChannel channel,
 			BiConsumer<WorkerHost, Cause> onFailure) {
 		this.id = id;
@@ -180,7 +193,7 @@ final class WorkerHost {
 	}
 
 	boolean isAlive() {
-		return this.failure.get() == null;
+		return this.alive;
 	}
 
 	@Nullable Cause failure() {
@@ -193,7 +206,11 @@ final class WorkerHost {
 	}
 
 	void released(long handle) {
-		this.workers.decrementAndGet();
+		int left = this.workers.decrementAndGet();
+		if (this.retiring && left <= 0) {
+			stop();
+			return;
+		}
 		if (isAlive()) {
 			try {
 				this.channel.send(this.channel.frame("close").put("w", handle));
@@ -250,6 +267,12 @@ final class WorkerHost {
 					entry.restart();
 					continue;
 				}
+				if (reply.path("lingering").asInt(0) > 0) {
+					// A built-in that ignored cancellation still holds a thread of the
+					// host:
+					// take no new workers, and stop once the current ones are closed.
+					retire();
+				}
 				return reply;
 			}
 		}
@@ -297,7 +320,7 @@ final class WorkerHost {
 					return FAILED;
 				}
 				catch (IOException ex) {
-					if (isAlive()) {
+					if (this.failure.get() == null) {
 						fail(exitCause());
 					}
 					return FAILED;
@@ -356,6 +379,15 @@ final class WorkerHost {
 	}
 
 	private WorkerHostFailedException failed(String workerId) {
+		try {
+			// Another thread may still be handling the failure (counting it, dropping
+			// kept
+			// workers): the caller sees it done.
+			this.handled.await(5, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 		Cause cause = this.failure.get();
 		Cause known = (cause != null) ? cause : Cause.CRASHED;
 		return new WorkerHostFailedException(workerId, known,
@@ -398,15 +430,41 @@ final class WorkerHost {
 		logger.warn("Worker host " + this.id + " (pid " + this.process.pid() + ") failed: " + cause.tag()
 				+ "; it was killed and its " + this.workers.get() + " worker(s) closed");
 		cancelDeadlineCheck();
-		for (Pending entry : this.pending.values()) {
-			entry.box.add(FAILED);
+		try {
+			this.onFailure.accept(this, cause);
 		}
-		this.onFailure.accept(this, cause);
+		finally {
+			this.alive = false;
+			this.handled.countDown();
+			for (Pending entry : this.pending.values()) {
+				entry.box.add(FAILED);
+			}
+		}
 	}
 
-	/** Stops the host on shutdown: not a failure. */
+	void onRetire(java.util.function.Consumer<WorkerHost> onRetire) {
+		this.onRetire = onRetire;
+	}
+
+	boolean isRetiring() {
+		return this.retiring;
+	}
+
+	private void retire() {
+		if (this.retiring) {
+			return;
+		}
+		this.retiring = true;
+		logger.info("Worker host " + this.id + " is retired: a stopped worker left a thread running in it; it takes no"
+				+ " new workers and stops when its " + this.workers.get() + " worker(s) are closed");
+		this.onRetire.accept(this);
+	}
+
+	/** Stops the host on shutdown or retirement: not a failure. */
 	void stop() {
 		if (this.failure.compareAndSet(null, Cause.CRASHED)) {
+			this.alive = false;
+			this.handled.countDown();
 			this.process.destroyForcibly();
 			this.channel.close();
 			cancelDeadlineCheck();

@@ -148,6 +148,8 @@ public final class WorkerHostMain {
 
 	private void reply(JsonNode request, ObjectNode reply) {
 		reply.put("r", request.path("r").asLong());
+		// Threads the sandbox could not stop: the application retires this host.
+		reply.put("lingering", this.loader.threads().lingering());
 		try {
 			this.channel.send(reply);
 		}
