@@ -19,6 +19,8 @@ ITER="-wi 5 -w 2s -i 5 -r 3s -f 1"
   "$JAVA_HOME/bin/java" $BASE $JIT -cp "$CP" org.openjdk.jmh.Main SandboxBenchmarks $ITER -jvmArgs "$BASE $JIT" -rf text -rff benchmarks/results/jmh-jit.txt
   echo "## JMH, interpreter (compute only)"
   "$JAVA_HOME/bin/java" $BASE -cp "$CP" org.openjdk.jmh.Main 'SandboxBenchmarks.fibAndJson' -p pooled=true $ITER -jvmArgs "$BASE" -rf text -rff benchmarks/results/jmh-interpreter.txt
+  echo "## JMH, isolation tiers (issue 16)"
+  "$JAVA_HOME/bin/java" $BASE $JIT -cp "$CP" org.openjdk.jmh.Main IsolationBenchmarks $ITER -jvmArgs "$BASE $JIT" -rf text -rff benchmarks/results/jmh-isolation.txt
   echo "## Kill latency"
   "$JAVA_HOME/bin/java" $BASE $JIT -cp "$CP" dev.workerloader.benchmarks.KillLatency 200
   echo "## Memory per worker"

@@ -35,11 +35,43 @@ public final class ExposedBinding {
 
 	private final Map<String, Method> methods;
 
+	private final @Nullable Relay relay;
+
+	private final Set<String> relayedMethods;
+
 	private ExposedBinding(String name, Object target, Class<?> exposedType, Map<String, Method> methods) {
 		this.name = name;
 		this.target = target;
 		this.exposedType = exposedType;
 		this.methods = Collections.unmodifiableMap(methods);
+		this.relay = null;
+		this.relayedMethods = Set.of();
+	}
+
+	private ExposedBinding(String name, Set<String> methodNames, Relay relay) {
+		this.name = name;
+		this.target = relay;
+		this.exposedType = Relay.class;
+		this.methods = Map.of();
+		this.relay = relay;
+		this.relayedMethods = Collections.unmodifiableSet(new java.util.LinkedHashSet<>(methodNames));
+	}
+
+	/**
+	 * Returns a binding whose calls are relayed elsewhere as JSON, such as from a worker
+	 * host process to the application that holds the real object (issue 16). The relay
+	 * receives the method name and the arguments as a JSON array and answers with the
+	 * tagged reply the guest stub expects ({@code R} + JSON, {@code E} or {@code D} + a
+	 * safe message).
+	 * @param name the binding name
+	 * @param methodNames the methods the guest may call
+	 * @param relay where calls go
+	 * @return the relayed binding
+	 */
+	public static ExposedBinding relayed(String name, Set<String> methodNames, Relay relay) {
+		Objects.requireNonNull(name, "'name' must not be null");
+		Objects.requireNonNull(relay, "'relay' must not be null");
+		return new ExposedBinding(name, methodNames, relay);
 	}
 
 	/**
@@ -172,7 +204,31 @@ public final class ExposedBinding {
 	 * @return the method names
 	 */
 	public Set<String> methodNames() {
-		return this.methods.keySet();
+		return (this.relay != null) ? this.relayedMethods : this.methods.keySet();
+	}
+
+	/**
+	 * Returns where calls go when this binding is {@link #relayed relayed}.
+	 * @return the relay, or {@code null} for a binding called in this JVM
+	 */
+	public @Nullable Relay relay() {
+		return this.relay;
+	}
+
+	/**
+	 * Carries a guest's binding call elsewhere as JSON (issue 16).
+	 */
+	@FunctionalInterface
+	public interface Relay {
+
+		/**
+		 * Calls a method and returns the tagged reply.
+		 * @param method the method name
+		 * @param argsJson the arguments, a JSON array
+		 * @return {@code R} + the JSON result, or {@code E}/{@code D} + a safe message
+		 */
+		String call(String method, String argsJson);
+
 	}
 
 	@Override

@@ -31,12 +31,15 @@ import org.jspecify.annotations.Nullable;
  * host log and results (issue 12); at least {@value #MIN_SECRET_LENGTH} characters each
  * @param revealSecretsInResults whether secrets may appear in the results of calls (they
  * are still redacted from errors and logs)
+ * @param isolation where the workers run: in this JVM, or in worker host processes (issue
+ * 16)
  * @author Worker Loader team
  * @since 0.1.0
  */
 public record WorkerPolicy(String name, Set<String> bindings, Map<String, String> vars, WorkerLimits limits,
 		List<String> allowedHosts, @Nullable String outboundHandler, OutboundLimits outboundLimits,
-		@Nullable RateLimit rateLimit, Map<String, String> secrets, boolean revealSecretsInResults) {
+		@Nullable RateLimit rateLimit, Map<String, String> secrets, boolean revealSecretsInResults,
+		WorkerIsolation isolation) {
 
 	/**
 	 * The shortest secret value: shorter ones are too likely to be ordinary text, which
@@ -64,6 +67,27 @@ public record WorkerPolicy(String name, Set<String> bindings, Map<String, String
 		Objects.requireNonNull(limits, "'limits' must not be null");
 		allowedHosts = List.copyOf(allowedHosts);
 		Objects.requireNonNull(outboundLimits, "'outboundLimits' must not be null");
+		Objects.requireNonNull(isolation, "'isolation' must not be null");
+	}
+
+	/**
+	 * Creates a policy whose workers run in this JVM.
+	 * @param name the policy name
+	 * @param bindings the binding names
+	 * @param vars the vars
+	 * @param limits the limits
+	 * @param allowedHosts the hosts {@code fetch()} may reach
+	 * @param outboundHandler the outbound handler bean name, if any
+	 * @param outboundLimits the bounds on {@code fetch()}
+	 * @param rateLimit the per-client rate limit, or {@code null}
+	 * @param secrets the secrets
+	 * @param revealSecretsInResults whether secrets may appear in results
+	 */
+	public WorkerPolicy(String name, Set<String> bindings, Map<String, String> vars, WorkerLimits limits,
+			List<String> allowedHosts, @Nullable String outboundHandler, OutboundLimits outboundLimits,
+			@Nullable RateLimit rateLimit, Map<String, String> secrets, boolean revealSecretsInResults) {
+		this(name, bindings, vars, limits, allowedHosts, outboundHandler, outboundLimits, rateLimit, secrets,
+				revealSecretsInResults, WorkerIsolation.IN_PROCESS);
 	}
 
 	/**
@@ -117,7 +141,7 @@ public record WorkerPolicy(String name, Set<String> bindings, Map<String, String
 		Set<String> all = new TreeSet<>(this.bindings);
 		all.addAll(List.of(names));
 		return new WorkerPolicy(this.name, all, this.vars, this.limits, this.allowedHosts, this.outboundHandler,
-				this.outboundLimits, this.rateLimit, this.secrets, this.revealSecretsInResults);
+				this.outboundLimits, this.rateLimit, this.secrets, this.revealSecretsInResults, this.isolation);
 	}
 
 	/**
@@ -127,7 +151,7 @@ public record WorkerPolicy(String name, Set<String> bindings, Map<String, String
 	 */
 	public WorkerPolicy withVars(Map<String, String> vars) {
 		return new WorkerPolicy(this.name, this.bindings, vars, this.limits, this.allowedHosts, this.outboundHandler,
-				this.outboundLimits, this.rateLimit, this.secrets, this.revealSecretsInResults);
+				this.outboundLimits, this.rateLimit, this.secrets, this.revealSecretsInResults, this.isolation);
 	}
 
 	/**
@@ -137,7 +161,7 @@ public record WorkerPolicy(String name, Set<String> bindings, Map<String, String
 	 */
 	public WorkerPolicy withLimits(WorkerLimits limits) {
 		return new WorkerPolicy(this.name, this.bindings, this.vars, limits, this.allowedHosts, this.outboundHandler,
-				this.outboundLimits, this.rateLimit, this.secrets, this.revealSecretsInResults);
+				this.outboundLimits, this.rateLimit, this.secrets, this.revealSecretsInResults, this.isolation);
 	}
 
 	/**
@@ -150,7 +174,7 @@ public record WorkerPolicy(String name, Set<String> bindings, Map<String, String
 	 */
 	public WorkerPolicy withOutbound(List<String> allowedHosts, @Nullable String outboundHandler) {
 		return new WorkerPolicy(this.name, this.bindings, this.vars, this.limits, allowedHosts, outboundHandler,
-				this.outboundLimits, this.rateLimit, this.secrets, this.revealSecretsInResults);
+				this.outboundLimits, this.rateLimit, this.secrets, this.revealSecretsInResults, this.isolation);
 	}
 
 	/**
@@ -160,7 +184,8 @@ public record WorkerPolicy(String name, Set<String> bindings, Map<String, String
 	 */
 	public WorkerPolicy withOutboundLimits(OutboundLimits outboundLimits) {
 		return new WorkerPolicy(this.name, this.bindings, this.vars, this.limits, this.allowedHosts,
-				this.outboundHandler, outboundLimits, this.rateLimit, this.secrets, this.revealSecretsInResults);
+				this.outboundHandler, outboundLimits, this.rateLimit, this.secrets, this.revealSecretsInResults,
+				this.isolation);
 	}
 
 	/**
@@ -170,7 +195,8 @@ public record WorkerPolicy(String name, Set<String> bindings, Map<String, String
 	 */
 	public WorkerPolicy withRateLimit(@Nullable RateLimit rateLimit) {
 		return new WorkerPolicy(this.name, this.bindings, this.vars, this.limits, this.allowedHosts,
-				this.outboundHandler, this.outboundLimits, rateLimit, this.secrets, this.revealSecretsInResults);
+				this.outboundHandler, this.outboundLimits, rateLimit, this.secrets, this.revealSecretsInResults,
+				this.isolation);
 	}
 
 	/**
@@ -180,7 +206,8 @@ public record WorkerPolicy(String name, Set<String> bindings, Map<String, String
 	 */
 	public WorkerPolicy withSecrets(Map<String, String> secrets) {
 		return new WorkerPolicy(this.name, this.bindings, this.vars, this.limits, this.allowedHosts,
-				this.outboundHandler, this.outboundLimits, this.rateLimit, secrets, this.revealSecretsInResults);
+				this.outboundHandler, this.outboundLimits, this.rateLimit, secrets, this.revealSecretsInResults,
+				this.isolation);
 	}
 
 	/**
@@ -190,7 +217,18 @@ public record WorkerPolicy(String name, Set<String> bindings, Map<String, String
 	 */
 	public WorkerPolicy withRevealSecretsInResults(boolean reveal) {
 		return new WorkerPolicy(this.name, this.bindings, this.vars, this.limits, this.allowedHosts,
-				this.outboundHandler, this.outboundLimits, this.rateLimit, this.secrets, reveal);
+				this.outboundHandler, this.outboundLimits, this.rateLimit, this.secrets, reveal, this.isolation);
+	}
+
+	/**
+	 * Returns this policy with its workers in the given tier.
+	 * @param isolation the isolation
+	 * @return a new policy
+	 */
+	public WorkerPolicy withIsolation(WorkerIsolation isolation) {
+		return new WorkerPolicy(this.name, this.bindings, this.vars, this.limits, this.allowedHosts,
+				this.outboundHandler, this.outboundLimits, this.rateLimit, this.secrets, this.revealSecretsInResults,
+				isolation);
 	}
 
 	@Override
@@ -200,7 +238,7 @@ public record WorkerPolicy(String name, Set<String> bindings, Map<String, String
 				+ new TreeSet<>(this.vars.keySet()) + ", limits=" + this.limits + ", allowedHosts=" + this.allowedHosts
 				+ ", outboundHandler=" + this.outboundHandler + ", outboundLimits=" + this.outboundLimits
 				+ ", rateLimit=" + this.rateLimit + ", secrets=" + new TreeSet<>(this.secrets.keySet())
-				+ ", revealSecretsInResults=" + this.revealSecretsInResults + "]";
+				+ ", revealSecretsInResults=" + this.revealSecretsInResults + ", isolation=" + this.isolation + "]";
 	}
 
 }

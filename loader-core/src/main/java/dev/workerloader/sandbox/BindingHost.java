@@ -4,8 +4,12 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 import dev.workerloader.WorkerListener;
@@ -41,9 +45,16 @@ final class BindingHost implements ProxyExecutable {
 
 	private @Nullable SandboxWorker worker;
 
+	/** How long an asynchronous binding may take when no worker owns this host. */
+	private java.time.Duration detachedWait = java.time.Duration.ofSeconds(30);
+
 	BindingHost(Map<String, ExposedBinding> bindings, ValueCodec codec) {
 		this.bindings = Map.copyOf(bindings);
 		this.codec = codec;
+	}
+
+	void detachedWait(java.time.Duration wait) {
+		this.detachedWait = wait;
 	}
 
 	void attach(SandboxWorker worker) {
@@ -58,15 +69,21 @@ final class BindingHost implements ProxyExecutable {
 
 	@Override
 	public @Nullable Object execute(Value... arguments) {
-		String name = arguments[0].asString();
-		String methodName = arguments[1].asString();
+		return call(arguments[0].asString(), arguments[1].asString(), arguments[2].asString());
+	}
+
+	/**
+	 * Calls a binding method: the reply string, or a Promise of one when a worker owns
+	 * this host and the method is asynchronous (without an owner, the call waits).
+	 */
+	@Nullable Object call(String name, String methodName, String argsJson) {
 		String label = "env." + name + "." + methodName;
 		ExposedBinding binding = this.bindings.get(name);
+		ExposedBinding.Relay relay = (binding != null) ? binding.relay() : null;
 		Method method = (binding != null) ? binding.methods().get(methodName) : null;
-		if (binding == null || method == null) {
+		if (binding == null || (method == null && (relay == null || !binding.methodNames().contains(methodName)))) {
 			return "E" + label + " is not a callable method";
 		}
-		String argsJson = arguments[2].asString();
 		SandboxWorker owner = this.worker;
 		if (owner != null && argsJson.length() > owner.limits().output()) {
 			// Arguments leave the sandbox like a result: the same cap (issue 13).
@@ -74,6 +91,15 @@ final class BindingHost implements ProxyExecutable {
 					+ owner.limits().output() + " of policy '" + owner.policy() + "'. Pass less data, or raise "
 					+ QuotaProperties.propertyFor(owner.policy(), dev.workerloader.QuotaKind.OUTPUT) + ".";
 		}
+		if (relay != null) {
+			// A worker host relays the call to the application (issue 16).
+			String reply = relay.call(methodName, argsJson);
+			if (owner != null && reply.startsWith("D")) {
+				owner.accessDenied();
+			}
+			return reply;
+		}
+		Objects.requireNonNull(method, "method");
 		Object[] args;
 		try {
 			args = arguments(label, method, this.codec.readTree(argsJson));
@@ -170,7 +196,23 @@ final class BindingHost implements ProxyExecutable {
 	private Object promise(String label, CompletionStage<?> stage, WorkerListener.HostCallScope scope) {
 		SandboxWorker owner = this.worker;
 		if (owner == null) {
-			return ended(scope, "E" + label + " is not available", "host_error");
+			// Called for a worker in another process (issue 16): wait here, on the
+			// caller's thread.
+			try {
+				Object value = stage.toCompletableFuture().get(this.detachedWait.toNanos(), TimeUnit.NANOSECONDS);
+				return ended(scope, reply(label, value), null);
+			}
+			catch (TimeoutException ex) {
+				return ended(scope, "E" + label + " did not answer within " + this.detachedWait, "host_error");
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return ended(scope, "E" + label + " was interrupted", "host_error");
+			}
+			catch (ExecutionException | RuntimeException ex) {
+				Throwable cause = unwrap(ex);
+				return ended(scope, failedReply(label, cause), category(cause));
+			}
 		}
 		Value deferred = owner.runtime().invokeMember("deferred");
 		Value promise = deferred.getArrayElement(0);

@@ -16,8 +16,10 @@ import dev.workerloader.autoconfigure.WorkerLoaderProperties.Limits;
 import dev.workerloader.autoconfigure.WorkerLoaderProperties.Policy;
 import dev.workerloader.binding.BindingProvider;
 import dev.workerloader.policy.PolicyResolver;
+import dev.workerloader.policy.WorkerIsolation;
 import dev.workerloader.policy.WorkerLimits;
 import dev.workerloader.policy.WorkerPolicy;
+import dev.workerloader.process.ProcessWorkerLoader;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -63,6 +65,16 @@ final class PropertiesPolicyResolver implements PolicyResolver, SmartInitializin
 		}
 		for (WorkerPolicy policy : resolved.values()) {
 			validate(policy, beanFactory);
+			if (policy.isolation().isProcess()) {
+				try {
+					// Issue 16: what the process tier cannot enforce yet is refused here.
+					ProcessWorkerLoader.check(policy);
+				}
+				catch (IllegalArgumentException ex) {
+					throw new InvalidConfigurationPropertyValueException(key(policy.name(), "isolation"), "process",
+							ex.getMessage());
+				}
+			}
 		}
 		this.policies = Collections.unmodifiableMap(resolved);
 		warnAboutWideningSettings();
@@ -156,7 +168,22 @@ final class PropertiesPolicyResolver implements PolicyResolver, SmartInitializin
 		}
 		return new WorkerPolicy(name, bindings, vars, effective, hosts, handler,
 				EgressPolicies.outboundLimits(name, policy.getOutbound(), base),
-				EgressPolicies.rateLimit(name, policy.getRateLimit(), base), secrets, reveal);
+				EgressPolicies.rateLimit(name, policy.getRateLimit(), base), secrets, reveal,
+				isolation(name, policy, base));
+	}
+
+	private static WorkerIsolation isolation(String name, Policy policy, @Nullable WorkerPolicy base) {
+		WorkerIsolation inherited = (base != null) ? base.isolation() : WorkerIsolation.IN_PROCESS;
+		WorkerIsolation.Mode mode = (policy.getIsolation() == null) ? inherited.mode()
+				: (policy.getIsolation() == WorkerLoaderProperties.Isolation.PROCESS) ? WorkerIsolation.Mode.PROCESS
+						: WorkerIsolation.Mode.IN_PROCESS;
+		DataSize heap = policy.getProcess().getMaxHeap();
+		long bytes = (heap != null) ? heap.toBytes() : inherited.hostHeap();
+		if (bytes < WorkerIsolation.MIN_HOST_HEAP) {
+			throw new InvalidConfigurationPropertyValueException(key(name, "process.max-heap"), heap,
+					"A worker host needs a heap of at least 64MB.");
+		}
+		return new WorkerIsolation(mode, bytes);
 	}
 
 	private static void checkSecrets(String policy, Map<String, String> vars, Map<String, String> secrets) {

@@ -3,7 +3,9 @@ package dev.workerloader.autoconfigure;
 import dev.workerloader.actuate.endpoint.WorkerLoaderEndpoint;
 import dev.workerloader.WorkerLoader;
 import dev.workerloader.WorkerLoaderStatistics;
+import dev.workerloader.process.ProcessWorkerLoader;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -32,8 +34,9 @@ public final class WorkerLoaderEndpointAutoConfiguration {
 	@ConditionalOnSingleCandidate(WorkerLoaderStatistics.class)
 	@ConditionalOnBean(WorkerLoader.class)
 	@ConditionalOnMissingBean
-	WorkerLoaderEndpoint workerLoaderEndpoint(WorkerLoaderStatistics statistics, WorkerLoader loader) {
-		return new WorkerLoaderEndpoint(statistics, loader);
+	WorkerLoaderEndpoint workerLoaderEndpoint(WorkerLoaderStatistics statistics, WorkerLoader loader,
+			ObjectProvider<ProcessWorkerLoader> process) {
+		return new WorkerLoaderEndpoint(statistics, loader, process.getIfUnique());
 	}
 
 }

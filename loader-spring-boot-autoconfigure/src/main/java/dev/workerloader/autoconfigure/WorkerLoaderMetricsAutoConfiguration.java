@@ -2,9 +2,11 @@ package dev.workerloader.autoconfigure;
 
 import dev.workerloader.metrics.LoadMetricsListener;
 import dev.workerloader.metrics.ObservationWorkerListener;
+import dev.workerloader.metrics.WorkerHostMetrics;
 import dev.workerloader.metrics.WorkerInvocationObservationConvention;
 import dev.workerloader.metrics.WorkerLoaderMetrics;
 import dev.workerloader.WorkerLoaderStatistics;
+import dev.workerloader.process.ProcessWorkerLoader;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 
@@ -41,6 +43,13 @@ public final class WorkerLoaderMetricsAutoConfiguration {
 		@ConditionalOnSingleCandidate(WorkerLoaderStatistics.class)
 		WorkerLoaderMetrics workerLoaderMetrics(WorkerLoaderStatistics loader) {
 			return new WorkerLoaderMetrics(loader);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBean(ProcessWorkerLoader.class)
+		WorkerHostMetrics workerLoaderHostMetrics(ProcessWorkerLoader loader) {
+			return new WorkerHostMetrics(loader);
 		}
 
 		@Bean

@@ -222,6 +222,66 @@ public class WorkerLoaderProperties {
 			return this.rateLimit;
 		}
 
+		/**
+		 * Where workers of this policy run: 'in-process' (GraalJS sandboxes in this JVM)
+		 * or 'process' (child JVMs with a heap of their own, an empty environment and no
+		 * network). Inherited from the base policy; in-process when neither sets it.
+		 */
+		private @Nullable Isolation isolation;
+
+		private final WorkerHosts process = new WorkerHosts();
+
+		public @Nullable Isolation getIsolation() {
+			return this.isolation;
+		}
+
+		public void setIsolation(@Nullable Isolation isolation) {
+			this.isolation = isolation;
+		}
+
+		public WorkerHosts getProcess() {
+			return this.process;
+		}
+
+	}
+
+	/**
+	 * Where the workers of a policy run (issue 16).
+	 */
+	public enum Isolation {
+
+		/**
+		 * In GraalJS sandboxes in the application's JVM.
+		 */
+		IN_PROCESS,
+
+		/**
+		 * In child JVMs ("worker hosts") supervised by the application.
+		 */
+		PROCESS
+
+	}
+
+	/**
+	 * The worker hosts of a policy whose isolation is 'process'.
+	 */
+	public static class WorkerHosts {
+
+		/**
+		 * Maximum heap of a worker host JVM (-Xmx), at least 64MB. Workers of policies
+		 * with the same heap share hosts. Inherited from the base policy; 256MB when
+		 * neither sets it.
+		 */
+		private @Nullable DataSize maxHeap;
+
+		public @Nullable DataSize getMaxHeap() {
+			return this.maxHeap;
+		}
+
+		public void setMaxHeap(@Nullable DataSize maxHeap) {
+			this.maxHeap = maxHeap;
+		}
+
 	}
 
 	/**

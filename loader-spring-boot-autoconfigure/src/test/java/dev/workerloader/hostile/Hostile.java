@@ -11,6 +11,7 @@ import dev.workerloader.QuotaKind;
 import dev.workerloader.Worker;
 import dev.workerloader.WorkerCode;
 import dev.workerloader.WorkerException;
+import dev.workerloader.WorkerLoader;
 import dev.workerloader.WorkerQuotaExceededException;
 import dev.workerloader.policy.PolicyResolver;
 import dev.workerloader.policy.WorkerLimits;
@@ -97,7 +98,7 @@ final class Hostile {
 	 * The host is alive and clean: a fresh worker answers, and sees none of the globals
 	 * or prototype changes an attacker may have made.
 	 */
-	static void assertHostAliveAndClean(GraalWorkerLoader loader) {
+	static void assertHostAliveAndClean(WorkerLoader loader) {
 		try (Worker fresh = loader.load(WorkerCode.of(PROBE))) {
 			assertThat(fresh.getEntrypoint().call("probe")).isEqualTo(Map.of("leak", "undefined", "polluted", true,
 					"push", 1, "parse", 1, "then", "function", "keyOk", true));

@@ -19,6 +19,7 @@ import dev.workerloader.WorkerLoaderStatistics.RateLimitStoreDescriptor;
 import dev.workerloader.WorkerLoaderStatistics.RateLimitedDescriptor;
 import dev.workerloader.WorkerLoaderStatistics.RuntimeDescriptor;
 import dev.workerloader.WorkerLoaderStatistics.ThreadsDescriptor;
+import dev.workerloader.process.ProcessWorkerLoader;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -42,6 +43,8 @@ public class WorkerLoaderEndpoint {
 
 	private final WorkerLoader evictor;
 
+	private final @Nullable ProcessWorkerLoader process;
+
 	/**
 	 * Creates the endpoint for a loader that is its own statistics view, such as
 	 * {@code GraalWorkerLoader}.
@@ -49,7 +52,7 @@ public class WorkerLoaderEndpoint {
 	 * @param loader the loader
 	 */
 	public <L extends WorkerLoader & WorkerLoaderStatistics> WorkerLoaderEndpoint(L loader) {
-		this(loader, loader);
+		this(loader, loader, null);
 	}
 
 	/**
@@ -58,8 +61,20 @@ public class WorkerLoaderEndpoint {
 	 * @param loader the loader whose kept workers the delete operation evicts
 	 */
 	public WorkerLoaderEndpoint(WorkerLoaderStatistics statistics, WorkerLoader loader) {
+		this(statistics, loader, null);
+	}
+
+	/**
+	 * Creates the endpoint, with the process-isolation tier (issue 16).
+	 * @param statistics what the read operations show
+	 * @param loader the loader whose kept workers the delete operation evicts
+	 * @param process the process-isolation tier, if any
+	 */
+	public WorkerLoaderEndpoint(WorkerLoaderStatistics statistics, WorkerLoader loader,
+			@Nullable ProcessWorkerLoader process) {
 		this.loader = statistics;
 		this.evictor = loader;
+		this.process = process;
 	}
 
 	/**
@@ -78,7 +93,18 @@ public class WorkerLoaderEndpoint {
 				new QuotaKillsDescriptor(total, kills), this.loader.sourceCache(),
 				new WorkersDescriptor(this.loader.activeWorkers(), this.loader.keptWorkers(), this.loader.loadCount(),
 						List.copyOf(this.loader.keptWorkerIds()), this.loader.keptEvictions()),
-				this.loader.threads(), this.loader.rateLimited(), this.loader.rateLimitStore(), policies);
+				this.loader.threads(), this.loader.rateLimited(), this.loader.rateLimitStore(), policies, hosts());
+	}
+
+	private @Nullable WorkerHostsDescriptor hosts() {
+		ProcessWorkerLoader process = this.process;
+		if (process == null) {
+			return null;
+		}
+		Map<String, Long> restarts = new LinkedHashMap<>();
+		process.restarts().forEach((cause, count) -> restarts.put(cause.tag(), count));
+		return new WorkerHostsDescriptor(process.network(), process.hosts(),
+				restarts.values().stream().mapToLong(Long::longValue).sum(), restarts);
 	}
 
 	/**
@@ -118,11 +144,27 @@ public class WorkerLoaderEndpoint {
 	 * @param rateLimitStore where the buckets live ({@code memory} in this instance,
 	 * {@code jdbc} shared by all), with its requests, time and failures (issue 17)
 	 * @param policies the policies by name
+	 * @param hosts the worker hosts of the process-isolation tier, or {@code null}
+	 * without one
 	 */
 	public record WorkerLoaderDescriptor(@Nullable RuntimeDescriptor runtime, boolean ready, PoolDescriptor pool,
 			QuotaKillsDescriptor quotaKills, CacheDescriptor bytecodeCache, WorkersDescriptor workers,
 			ThreadsDescriptor threads, RateLimitedDescriptor rateLimited, RateLimitStoreDescriptor rateLimitStore,
-			Map<String, PolicyDescriptor> policies) implements OperationResponseBody {
+			Map<String, PolicyDescriptor> policies,
+			@Nullable WorkerHostsDescriptor hosts) implements OperationResponseBody {
+	}
+
+	/**
+	 * The worker hosts of the process-isolation tier (issue 16).
+	 *
+	 * @param network how hosts are kept off the network: {@code unshare} (an empty
+	 * network namespace) or {@code none}
+	 * @param live the live hosts
+	 * @param restarts hosts killed and replaced
+	 * @param restartsByCause the same, by cause
+	 */
+	public record WorkerHostsDescriptor(String network, List<ProcessWorkerLoader.HostDescriptor> live, long restarts,
+			Map<String, Long> restartsByCause) {
 	}
 
 	/**

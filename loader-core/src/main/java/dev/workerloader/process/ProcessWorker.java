@@ -1,0 +1,179 @@
+package dev.workerloader.process;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.workerloader.Entrypoint;
+import dev.workerloader.Invocation;
+import dev.workerloader.LogEntry;
+import dev.workerloader.Worker;
+import dev.workerloader.WorkerClosedException;
+import dev.workerloader.WorkerHostFailedException;
+import dev.workerloader.sandbox.BindingDispatcher;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A worker that runs in a worker host process: every call is one request and one reply on
+ * the host's channel (plus one round trip per binding call the guest makes). Calls are
+ * serialised, as in-process.
+ *
+ * @author Worker Loader team
+ */
+final class ProcessWorker implements Worker {
+
+	private final String id;
+
+	private final String policy;
+
+	private final WorkerHost host;
+
+	private final long handle;
+
+	private final BindingDispatcher bindings;
+
+	private final Duration timeout;
+
+	private final Executor executor;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private volatile boolean closed;
+
+	ProcessWorker(String id, String policy, WorkerHost host, long handle, BindingDispatcher bindings, Duration timeout,
+			Executor executor) {
+		this.id = id;
+		this.policy = policy;
+		this.host = host;
+		this.handle = handle;
+		this.bindings = bindings;
+		this.timeout = timeout;
+		this.executor = executor;
+	}
+
+	@Override
+	public String id() {
+		return this.id;
+	}
+
+	@Override
+	public String policy() {
+		return this.policy;
+	}
+
+	WorkerHost host() {
+		return this.host;
+	}
+
+	@Override
+	public Entrypoint getEntrypoint(String name, Map<String, ?> props) {
+		Objects.requireNonNull(name, "'name' must not be null");
+		Objects.requireNonNull(props, "'props' must not be null");
+		return new ProcessEntrypoint(name, props);
+	}
+
+	@Override
+	public <T> T getEntrypoint(String name, Class<T> type) {
+		return BindingDispatcher.typed(getEntrypoint(name), type, this.host.mapper());
+	}
+
+	@Override
+	public boolean isClosed() {
+		if (!this.closed && !this.host.isAlive()) {
+			close();
+		}
+		return this.closed;
+	}
+
+	@Override
+	public void close() {
+		this.lock.lock();
+		try {
+			if (!this.closed) {
+				this.closed = true;
+				this.host.released(this.handle);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	Invocation invoke(String entrypoint, Map<String, ?> props, String method, @Nullable Object param) {
+		this.lock.lock();
+		try {
+			if (this.closed) {
+				throw new WorkerClosedException(this.id,
+						"Worker '" + this.id + "' is closed. Load it again, or get(id) a kept one.");
+			}
+			ObjectNode request = this.host.frame("call").put("e", entrypoint).put("m", method);
+			request.set("props", this.host.mapper().valueToTree(props));
+			request.set("a", this.host.mapper().valueToTree(param));
+			JsonNode reply;
+			try {
+				reply = this.host.request(request, this.handle, this.id, this.timeout, this.bindings);
+			}
+			catch (WorkerHostFailedException ex) {
+				this.closed = true;
+				throw ex;
+			}
+			if ("error".equals(reply.path("t").asString())) {
+				throw HostErrors.fromFrame(reply, this.id, this.policy);
+			}
+			List<LogEntry> logs = new ArrayList<>();
+			for (JsonNode entry : reply.path("logs")) {
+				logs.add(new LogEntry(entry.path("l").asString(), entry.path("m").asString()));
+			}
+			Object value = this.host.mapper().treeToValue(reply.path("v"), Object.class);
+			return new Invocation(value, logs, reply.path("truncated").asBoolean(),
+					Duration.ofNanos(reply.path("cpu").asLong()), Duration.ofNanos(reply.path("wall").asLong()),
+					reply.path("alloc").asLong());
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "ProcessWorker[" + this.id + ", policy=" + this.policy + ", host=" + this.host.id() + "]";
+	}
+
+	private final class ProcessEntrypoint implements Entrypoint {
+
+		private final String name;
+
+		private final Map<String, ?> props;
+
+		ProcessEntrypoint(String name, Map<String, ?> props) {
+			this.name = name;
+			this.props = Map.copyOf(props);
+		}
+
+		@Override
+		public Invocation invoke(String method, @Nullable Object param) {
+			Objects.requireNonNull(method, "'method' must not be null");
+			return ProcessWorker.this.invoke(this.name, this.props, method, param);
+		}
+
+		@Override
+		public CompletableFuture<Invocation> invokeAsync(String method, @Nullable Object param) {
+			Objects.requireNonNull(method, "'method' must not be null");
+			return CompletableFuture.supplyAsync(() -> invoke(method, param), ProcessWorker.this.executor);
+		}
+
+		@Override
+		public String toString() {
+			return "Entrypoint[" + ProcessWorker.this.id + "#" + this.name + "]";
+		}
+
+	}
+
+}

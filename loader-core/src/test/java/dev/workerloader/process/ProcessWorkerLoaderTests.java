@@ -1,0 +1,278 @@
+package dev.workerloader.process;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import dev.workerloader.QuotaKind;
+import dev.workerloader.Worker;
+import dev.workerloader.WorkerBinding;
+import dev.workerloader.WorkerCode;
+import dev.workerloader.WorkerException;
+import dev.workerloader.WorkerHostFailedException;
+import dev.workerloader.WorkerHostFailedException.Cause;
+import dev.workerloader.WorkerMethod;
+import dev.workerloader.WorkerPolicyException;
+import dev.workerloader.WorkerQuotaExceededException;
+import dev.workerloader.binding.BindingProvider;
+import dev.workerloader.binding.ExposedBinding;
+import dev.workerloader.policy.PolicyResolver;
+import dev.workerloader.policy.WorkerIsolation;
+import dev.workerloader.policy.WorkerLimits;
+import dev.workerloader.policy.WorkerPolicy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/**
+ * Workers in real worker host processes (issue 16).
+ *
+ * @author Worker Loader team
+ */
+class ProcessWorkerLoaderTests {
+
+	private static final WorkerIsolation PROCESS = WorkerIsolation.process(128L * 1024 * 1024);
+
+	private static ProcessWorkerLoader loader;
+
+	@BeforeAll
+	static void startLoader() {
+		WorkerLimits limits = WorkerLimits.DEFAULTS.withWallTime(Duration.ofSeconds(5))
+			.withCpuTime(Duration.ofSeconds(5))
+			.withMemory(1024L * 1024 * 1024);
+		loader = ProcessWorkerLoader.builder()
+			.policies(PolicyResolver.of(WorkerPolicy.of("isolated", limits).withIsolation(PROCESS),
+					WorkerPolicy.of("greeting", limits).withBindings("GREETER").withIsolation(PROCESS),
+					WorkerPolicy.of("local", limits)))
+			.bindings(BindingProvider.of(ExposedBinding.of("GREETER", new Greeter(), null)))
+			.hostsPerPool(1)
+			.grace(Duration.ofSeconds(3))
+			.build();
+	}
+
+	@AfterAll
+	static void stopLoader() {
+		loader.close();
+	}
+
+	private static WorkerCode code(String policy, String body) {
+		return WorkerCode.builder().module("agent.js", "export default { " + body + " };").policy(policy).build();
+	}
+
+	@Test
+	void runsAWorkerInAChildJvmWithAnEmptyEnvironment() throws Exception {
+		try (Worker worker = loader
+			.load(code("isolated", "add(p) { console.log('adding ' + p.a); return { sum: p.a + p.b }; }"))) {
+			var invocation = worker.getEntrypoint().invoke("add", Map.of("a", 2, "b", 3));
+			assertThat(invocation.value()).isEqualTo(Map.of("sum", 5));
+			assertThat(invocation.logs()).extracting("message").containsExactly("adding 2");
+		}
+		List<ProcessWorkerLoader.HostDescriptor> hosts = loader.hosts();
+		assertThat(hosts).isNotEmpty();
+		long pid = hosts.get(0).pid();
+		assertThat(pid).isNotEqualTo(ProcessHandle.current().pid());
+		Path environ = Path.of("/proc", Long.toString(pid), "environ");
+		if (Files.isReadable(environ)) {
+			assertThat(Files.readAllBytes(environ)).isEmpty();
+		}
+		String arguments = String.join(" ",
+				ProcessHandle.of(pid).orElseThrow().info().arguments().orElse(new String[0]));
+		assertThat(arguments).contains("-Xmx128m").doesNotContain("-D");
+		if ("unshare".equals(loader.network())) {
+			assertThat(Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns", "net")))
+				.isNotEqualTo(Files.readSymbolicLink(Path.of("/proc/self/ns/net")));
+		}
+	}
+
+	@Test
+	void guestErrorsArriveTyped() {
+		try (Worker worker = loader.load(code("isolated", "fail() { throw new TypeError('nope'); }"))) {
+			assertThatExceptionOfType(WorkerException.class).isThrownBy(() -> worker.getEntrypoint().call("fail"))
+				.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("TypeError"))
+				.satisfies((ex) -> assertThat(ex.getGuestMessage()).isEqualTo("nope"));
+		}
+	}
+
+	@Test
+	void bindingsAreRelayedToTheApplicationWithTheirPolicyChecks() {
+		WorkerCode allowed = WorkerCode.builder()
+			.module("agent.js", "export default { async hi(p, env) { return await env.GREETER.greet(p); } };")
+			.policy("greeting")
+			.env("GREETER")
+			.build();
+		try (Worker worker = loader.load(allowed)) {
+			assertThat(worker.getEntrypoint().call("hi", "Ada"))
+				.isEqualTo("Hello, Ada (on thread " + Thread.currentThread().getName() + ")");
+		}
+		WorkerCode denied = WorkerCode.builder()
+			.module("agent.js", "export default { hi() { return 1; } };")
+			.policy("isolated")
+			.env("GREETER")
+			.build();
+		assertThatExceptionOfType(WorkerPolicyException.class).isThrownBy(() -> loader.load(denied))
+			.withMessageContaining("was denied access to binding 'GREETER'")
+			.withMessageContaining("worker-loader.policies.isolated.bindings");
+	}
+
+	@Test
+	void twoClientsNeverShareAKeptWorker() {
+		WorkerCode a = code("isolated", "who() { return 'a'; }");
+		Worker first = loader.get("agent",
+				WorkerCode.builder()
+					.module("agent.js", "export default { n: 0, count() { return ++this.n; } };")
+					.policy("isolated")
+					.clientId("alice")
+					.build());
+		Worker again = loader.get("agent",
+				WorkerCode.builder()
+					.module("agent.js", "export default { n: 0, count() { return ++this.n; } };")
+					.policy("isolated")
+					.clientId("alice")
+					.build());
+		Worker other = loader.get("agent",
+				WorkerCode.builder()
+					.module("agent.js", "export default { n: 0, count() { return ++this.n; } };")
+					.policy("isolated")
+					.clientId("bob")
+					.build());
+		assertThat(again).isSameAs(first);
+		assertThat(other).isNotSameAs(first);
+		assertThat(first.getEntrypoint().call("count")).isEqualTo(1);
+		assertThat(again.getEntrypoint().call("count")).isEqualTo(2);
+		assertThat(other.getEntrypoint().call("count")).isEqualTo(1);
+		assertThat(loader.evict("agent")).isTrue();
+		assertThat(first.isClosed()).isTrue();
+		assertThat(a.policy()).isEqualTo("isolated");
+	}
+
+	@Test
+	void inProcessPoliciesAreRefused() {
+		assertThatExceptionOfType(WorkerPolicyException.class)
+			.isThrownBy(() -> loader.load(code("local", "run() { return 1; }")))
+			.withMessageContaining("run in-process");
+	}
+
+	@Test
+	void aGuestThatExhaustsTheHostHeapEndsTypedAndTheNextRequestIsServed() {
+		try (Worker worker = loader.load(code("isolated",
+				"run() { const a = []; for (;;) { a.push(new Array(1e5).fill('x' + a.length)); } }"))) {
+			Throwable thrown = catchThrowable(() -> worker.getEntrypoint().call("run"));
+			assertThat(thrown).satisfiesAnyOf(
+					(ex) -> assertThat(ex).isInstanceOfSatisfying(WorkerHostFailedException.class,
+							(failed) -> assertThat(failed.hostCause()).isEqualTo(Cause.OUT_OF_MEMORY)),
+					(ex) -> assertThat(ex).isInstanceOfSatisfying(WorkerQuotaExceededException.class,
+							(quota) -> assertThat(quota.kind()).isEqualTo(QuotaKind.MEMORY)));
+		}
+		assertServed();
+	}
+
+	@Test
+	void aHostKilledFromOutsideFailsItsWorkersTypedAndIsReplaced() {
+		Worker worker = loader.load(code("isolated", "run() { return 'ok'; }"));
+		long hostId = ((ProcessWorker) worker).host().id();
+		long crashes = loader.restarts().get(Cause.CRASHED);
+		assertThat(loader.kill(hostId)).isTrue();
+		assertThatExceptionOfType(WorkerHostFailedException.class).isThrownBy(() -> worker.getEntrypoint().call("run"))
+			.satisfies((ex) -> assertThat(ex.hostCause()).isEqualTo(Cause.CRASHED))
+			.withMessageContaining("worker host " + hostId);
+		assertThat(worker.isClosed()).isTrue();
+		assertThat(loader.restarts().get(Cause.CRASHED)).isEqualTo(crashes + 1);
+		assertServed();
+		assertThat(loader.hosts()).extracting(ProcessWorkerLoader.HostDescriptor::id).doesNotContain(hostId);
+	}
+
+	@Test
+	void aHostThatStopsAnsweringIsKilledAsUnresponsive() throws Exception {
+		Worker worker = loader.load(code("isolated", "run() { return 'ok'; }"));
+		long pid = ((ProcessWorker) worker).host().pid();
+		// A thread pinned in a built-in looks the same from outside: no answer.
+		Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start();
+		assertThat(stop.waitFor()).isZero();
+		assertThatExceptionOfType(WorkerHostFailedException.class).isThrownBy(() -> worker.getEntrypoint().call("run"))
+			.satisfies((ex) -> assertThat(ex.hostCause()).isEqualTo(Cause.UNRESPONSIVE));
+		// SIGKILL was sent: wait for the exit to be reaped.
+		ProcessHandle.of(pid).ifPresent((handle) -> handle.onExit().join());
+		assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+		assertServed();
+	}
+
+	@Test
+	void aGuestPinnedInABuiltInEndsTyped() {
+		// Its own host: a built-in that ignores cancellation may keep burning a thread of
+		// the host after the worker was stopped.
+		try (ProcessWorkerLoader own = ProcessWorkerLoader.builder()
+			.policies(PolicyResolver
+				.of(WorkerPolicy.of("isolated", WorkerLimits.DEFAULTS.withWallTime(Duration.ofSeconds(2)))
+					.withIsolation(PROCESS)))
+			.hostsPerPool(1)
+			.build()) {
+			try (Worker worker = own.load(code("isolated",
+					"run() { let x = [1]; for (let i = 0; i < 22; i++) { x = [x, x]; } for (;;) JSON.stringify(x); }"))) {
+				Throwable thrown = catchThrowable(() -> worker.getEntrypoint().call("run"));
+				assertThat(thrown).isInstanceOfAny(WorkerHostFailedException.class, WorkerQuotaExceededException.class);
+			}
+			try (Worker next = own.load(code("isolated", "run() { return 'served'; }"))) {
+				assertThat(next.getEntrypoint().call("run")).isEqualTo("served");
+			}
+		}
+		assertServed();
+	}
+
+	@Test
+	void theTieredLoaderRoutesByIsolationAndLeavesInProcessPoliciesAlone() {
+		WorkerLimits limits = WorkerLimits.DEFAULTS;
+		PolicyResolver policies = PolicyResolver.of(WorkerPolicy.of("local", limits),
+				WorkerPolicy.of("isolated", limits).withIsolation(PROCESS));
+		try (dev.workerloader.sandbox.GraalWorkerLoader inProcess = dev.workerloader.sandbox.GraalWorkerLoader.builder()
+			.policies(policies)
+			.build()) {
+			TieredWorkerLoader tiered = new TieredWorkerLoader(inProcess, loader, policies);
+			try (Worker local = tiered.load(code("local", "run() { return 'here'; }"));
+					Worker isolated = tiered.load(code("isolated", "run() { return 'there'; }"))) {
+				assertThat(local).isNotInstanceOf(ProcessWorker.class);
+				assertThat(local.getEntrypoint().call("run")).isEqualTo("here");
+				assertThat(isolated).isInstanceOf(ProcessWorker.class);
+				assertThat(isolated.getEntrypoint().call("run")).isEqualTo("there");
+			}
+			java.util.concurrent.atomic.AtomicInteger supplied = new java.util.concurrent.atomic.AtomicInteger();
+			Worker kept = tiered.get("tiered", () -> {
+				supplied.incrementAndGet();
+				return code("isolated", "run() { return 'kept'; }");
+			});
+			Worker again = tiered.get("tiered", () -> {
+				supplied.incrementAndGet();
+				return code("isolated", "run() { return 'kept'; }");
+			});
+			assertThat(kept).isInstanceOf(ProcessWorker.class).isSameAs(again);
+			assertThat(supplied).hasValue(1);
+			Worker keptLocal = tiered.get("tiered-local", () -> code("local", "run() { return 'kept here'; }"));
+			assertThat(keptLocal).isNotInstanceOf(ProcessWorker.class);
+			assertThat(keptLocal.getEntrypoint().call("run")).isEqualTo("kept here");
+			assertThat(tiered.evict("tiered")).isTrue();
+		}
+	}
+
+	private static void assertServed() {
+		try (Worker next = loader.load(code("isolated", "run() { return 'served'; }"))) {
+			assertThat(next.getEntrypoint().call("run")).isEqualTo("served");
+		}
+	}
+
+	/** A binding with one method. */
+	@WorkerBinding("GREETER")
+	public static final class Greeter {
+
+		@WorkerMethod
+		public String greet(String name) {
+			return "Hello, " + name + " (on thread " + Thread.currentThread().getName() + ")";
+		}
+
+	}
+
+}

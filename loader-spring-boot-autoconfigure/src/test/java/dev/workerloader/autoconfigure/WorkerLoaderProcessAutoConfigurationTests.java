@@ -1,0 +1,128 @@
+package dev.workerloader.autoconfigure;
+
+import dev.workerloader.Worker;
+import dev.workerloader.WorkerCode;
+import dev.workerloader.WorkerLoader;
+import dev.workerloader.actuate.endpoint.WorkerLoaderEndpoint;
+import dev.workerloader.metrics.WorkerHostMetrics;
+import dev.workerloader.policy.PolicyResolver;
+import dev.workerloader.policy.WorkerIsolation;
+import dev.workerloader.process.ProcessWorkerLoader;
+import dev.workerloader.process.TieredWorkerLoader;
+import dev.workerloader.sandbox.GraalWorkerLoader;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The process-isolation tier behind the {@code LOADER} bean (issue 16).
+ *
+ * @author Worker Loader team
+ */
+class WorkerLoaderProcessAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(
+				AutoConfigurations.of(WorkerLoaderAutoConfiguration.class, WorkerLoaderProcessAutoConfiguration.class,
+						WorkerLoaderMetricsAutoConfiguration.class, WorkerLoaderEndpointAutoConfiguration.class))
+		.withPropertyValues("management.endpoints.web.exposure.include=workerloader");
+
+	@Test
+	void backsOffWithoutAProcessPolicy() {
+		this.contextRunner.withPropertyValues("worker-loader.policies.default.limits.cpu-time=2s")
+			.run((context) -> assertThat(context).doesNotHaveBean(ProcessWorkerLoader.class)
+				.doesNotHaveBean(TieredWorkerLoader.class)
+				.getBean("LOADER")
+				.isInstanceOf(GraalWorkerLoader.class));
+	}
+
+	@Test
+	void theLoaderIsTieredWhenAPolicyAsksForProcessIsolation() {
+		this.contextRunner.withUserConfiguration(MeterRegistryConfiguration.class)
+			.withPropertyValues("worker-loader.policies.isolated.isolation=process",
+					"worker-loader.policies.isolated.process.max-heap=128MB",
+					"worker-loader.policies.child.base-policy=isolated")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean("LOADER")).isInstanceOf(TieredWorkerLoader.class);
+				assertThat(context.getBean(WorkerLoader.class)).isSameAs(context.getBean("LOADER"));
+				PolicyResolver policies = context.getBean(PolicyResolver.class);
+				assertThat(policies.find("isolated").isolation())
+					.isEqualTo(WorkerIsolation.process(128L * 1024 * 1024));
+				assertThat(policies.find("child").isolation().isProcess()).isTrue();
+				assertThat(policies.find("default").isolation().isProcess()).isFalse();
+				WorkerLoader loader = context.getBean(WorkerLoader.class);
+				try (Worker isolated = loader.load(WorkerCode.builder()
+					.module("agent.js", "export default { pid() { return 'isolated'; } };")
+					.policy("isolated")
+					.build());
+						Worker local = loader.load(WorkerCode.of("export default { pid() { return 'local'; } };"))) {
+					assertThat(isolated.getEntrypoint().call("pid")).isEqualTo("isolated");
+					assertThat(local.getEntrypoint().call("pid")).isEqualTo("local");
+					assertThat(isolated.getClass().getSimpleName()).isEqualTo("ProcessWorker");
+					assertThat(local.getClass().getSimpleName()).isEqualTo("SandboxWorker");
+				}
+				WorkerLoaderEndpoint.WorkerLoaderDescriptor descriptor = context.getBean(WorkerLoaderEndpoint.class)
+					.workerLoader();
+				assertThat(descriptor.hosts()).isNotNull();
+				assertThat(descriptor.hosts().live()).isNotEmpty()
+					.allSatisfy((host) -> assertThat(host.heap()).isEqualTo(128L * 1024 * 1024));
+				assertThat(descriptor.hosts().restartsByCause()).containsOnlyKeys("crashed", "out_of_memory",
+						"unresponsive", "protocol");
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(context).hasSingleBean(WorkerHostMetrics.class);
+				// Boot's meter binder post-processor is not part of this runner.
+				context.getBean(WorkerHostMetrics.class).bindTo(registry);
+				assertThat(registry.get(WorkerHostMetrics.HOSTS).gauge().value()).isPositive();
+				assertThat(registry.get(WorkerHostMetrics.HOST_RESTARTS)
+					.tag("cause", "unresponsive")
+					.functionCounter()
+					.count()).isZero();
+			});
+	}
+
+	@Test
+	void aProcessPolicyThatNeedsFetchFailsStartupNamingTheKey() {
+		this.contextRunner
+			.withPropertyValues("worker-loader.policies.isolated.isolation=process",
+					"worker-loader.policies.isolated.outbound.allowed-hosts=api.example.com")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("worker-loader.policies.isolated.isolation")
+				.hasMessageContaining("do not relay fetch() yet"));
+	}
+
+	@Test
+	void aHostHeapBelowTheMinimumFailsStartupNamingTheKey() {
+		this.contextRunner
+			.withPropertyValues("worker-loader.policies.isolated.isolation=process",
+					"worker-loader.policies.isolated.process.max-heap=16MB")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("worker-loader.policies.isolated.process.max-heap")
+				.hasMessageContaining("at least 64MB"));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class MeterRegistryConfiguration {
+
+		@Bean
+		SimpleMeterRegistry meterRegistry() {
+			return new SimpleMeterRegistry();
+		}
+
+	}
+
+}
