@@ -64,7 +64,12 @@ final class HeapGuard implements NotificationListener, AutoCloseable {
 		this.watchdog = watchdog;
 		this.threshold = threshold;
 		for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-			if (pool.getType() == MemoryType.HEAP && pool.isCollectionUsageThresholdSupported()) {
+			// The young pools (eden, survivor) are emptied by every collection and, under
+			// the Serial collector, tiny: a worker host's survivor space of 4 MiB "over
+			// its threshold" is no sign of a full heap. Only the pools that hold what
+			// survives are guarded.
+			if (pool.getType() == MemoryType.HEAP && pool.isCollectionUsageThresholdSupported()
+					&& !isYoung(pool.getName())) {
 				long max = pool.getUsage().getMax();
 				if (max <= 0) {
 					max = Runtime.getRuntime().maxMemory();
@@ -174,6 +179,10 @@ final class HeapGuard implements NotificationListener, AutoCloseable {
 	private boolean emergency() {
 		long max = Runtime.getRuntime().maxMemory();
 		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >= emergencyLimit(max);
+	}
+
+	static boolean isYoung(String poolName) {
+		return poolName.contains("Eden") || poolName.contains("Survivor") || poolName.contains("Young");
 	}
 
 	private long emergencyLimit(long max) {

@@ -69,7 +69,9 @@ final class StartupWarmUp {
 		boolean repeated = i % 4 == 3;
 		String main = repeated
 				? "import { shape } from './util.js'; export default { run(p) { return shape(p.n, 0); },"
-						+ " async later(p) { await null; return { sum: p.n + 1 }; },"
+						+ " async later(p) { const url = new URL('https://example.com/items?n=' + p.n);"
+						+ " const body = await new Response(JSON.stringify({ n: url.searchParams.get('n') })).json();"
+						+ " return { sum: Number(body.n) + 1, bytes: new TextEncoder().encode(url.href).length }; },"
 						+ " fail() { throw new TypeError('warm-up'); } }"
 				: "export default { run(p) { const o = { n: p.n, i: " + i + ", list: [1, 2, 3].map((x) => x * p.n) };"
 						+ " return JSON.parse(JSON.stringify(o)); }, async later(p) { await Promise.resolve(" + i

@@ -49,8 +49,7 @@ class CodeModeToolTests {
 				AutoConfigurations.of(WorkerLoaderAutoConfiguration.class, WorkerLoaderCodeModeAutoConfiguration.class))
 		.withUserConfiguration(ChatRoomConfiguration.class)
 		.withPropertyValues("worker-loader.policies.agents.bindings=CHAT_ROOM",
-				"worker-loader.policies.agents.limits.cpu-time=300ms",
-				"worker-loader.policies.agents.limits.wall-time=3s",
+				"worker-loader.policies.agents.limits.cpu-time=2s", "worker-loader.policies.agents.limits.wall-time=3s",
 				"worker-loader.code-mode.tools.agents.description=Reads and writes the team chat room.",
 				"worker-loader.code-mode.tools.agents.max-result-size=1KB");
 
