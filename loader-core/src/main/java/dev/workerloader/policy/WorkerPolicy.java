@@ -1,5 +1,6 @@
 package dev.workerloader.policy;
 
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,13 +34,15 @@ import org.jspecify.annotations.Nullable;
  * are still redacted from errors and logs)
  * @param isolation where the workers run: in this JVM, or in worker host processes (issue
  * 16)
+ * @param timeZone the default time zone of the guest's {@code Date} and {@code Intl}, or
+ * {@code null} for UTC, as on Cloudflare (issue 19)
  * @author Worker Loader team
  * @since 0.1.0
  */
 public record WorkerPolicy(String name, Set<String> bindings, Map<String, String> vars, WorkerLimits limits,
 		List<String> allowedHosts, @Nullable String outboundHandler, OutboundLimits outboundLimits,
 		@Nullable RateLimit rateLimit, Map<String, String> secrets, boolean revealSecretsInResults,
-		WorkerIsolation isolation) {
+		WorkerIsolation isolation, @Nullable ZoneId timeZone) {
 
 	/**
 	 * The shortest secret value: shorter ones are too likely to be ordinary text, which
@@ -87,7 +90,7 @@ public record WorkerPolicy(String name, Set<String> bindings, Map<String, String
 			List<String> allowedHosts, @Nullable String outboundHandler, OutboundLimits outboundLimits,
 			@Nullable RateLimit rateLimit, Map<String, String> secrets, boolean revealSecretsInResults) {
 		this(name, bindings, vars, limits, allowedHosts, outboundHandler, outboundLimits, rateLimit, secrets,
-				revealSecretsInResults, WorkerIsolation.IN_PROCESS);
+				revealSecretsInResults, WorkerIsolation.IN_PROCESS, null);
 	}
 
 	/**
@@ -141,7 +144,8 @@ public record WorkerPolicy(String name, Set<String> bindings, Map<String, String
 		Set<String> all = new TreeSet<>(this.bindings);
 		all.addAll(List.of(names));
 		return new WorkerPolicy(this.name, all, this.vars, this.limits, this.allowedHosts, this.outboundHandler,
-				this.outboundLimits, this.rateLimit, this.secrets, this.revealSecretsInResults, this.isolation);
+				this.outboundLimits, this.rateLimit, this.secrets, this.revealSecretsInResults, this.isolation,
+				this.timeZone);
 	}
 
 	/**
@@ -151,7 +155,8 @@ public record WorkerPolicy(String name, Set<String> bindings, Map<String, String
 	 */
 	public WorkerPolicy withVars(Map<String, String> vars) {
 		return new WorkerPolicy(this.name, this.bindings, vars, this.limits, this.allowedHosts, this.outboundHandler,
-				this.outboundLimits, this.rateLimit, this.secrets, this.revealSecretsInResults, this.isolation);
+				this.outboundLimits, this.rateLimit, this.secrets, this.revealSecretsInResults, this.isolation,
+				this.timeZone);
 	}
 
 	/**
@@ -161,7 +166,8 @@ public record WorkerPolicy(String name, Set<String> bindings, Map<String, String
 	 */
 	public WorkerPolicy withLimits(WorkerLimits limits) {
 		return new WorkerPolicy(this.name, this.bindings, this.vars, limits, this.allowedHosts, this.outboundHandler,
-				this.outboundLimits, this.rateLimit, this.secrets, this.revealSecretsInResults, this.isolation);
+				this.outboundLimits, this.rateLimit, this.secrets, this.revealSecretsInResults, this.isolation,
+				this.timeZone);
 	}
 
 	/**
@@ -174,7 +180,8 @@ public record WorkerPolicy(String name, Set<String> bindings, Map<String, String
 	 */
 	public WorkerPolicy withOutbound(List<String> allowedHosts, @Nullable String outboundHandler) {
 		return new WorkerPolicy(this.name, this.bindings, this.vars, this.limits, allowedHosts, outboundHandler,
-				this.outboundLimits, this.rateLimit, this.secrets, this.revealSecretsInResults, this.isolation);
+				this.outboundLimits, this.rateLimit, this.secrets, this.revealSecretsInResults, this.isolation,
+				this.timeZone);
 	}
 
 	/**
@@ -185,7 +192,7 @@ public record WorkerPolicy(String name, Set<String> bindings, Map<String, String
 	public WorkerPolicy withOutboundLimits(OutboundLimits outboundLimits) {
 		return new WorkerPolicy(this.name, this.bindings, this.vars, this.limits, this.allowedHosts,
 				this.outboundHandler, outboundLimits, this.rateLimit, this.secrets, this.revealSecretsInResults,
-				this.isolation);
+				this.isolation, this.timeZone);
 	}
 
 	/**
@@ -196,7 +203,7 @@ public record WorkerPolicy(String name, Set<String> bindings, Map<String, String
 	public WorkerPolicy withRateLimit(@Nullable RateLimit rateLimit) {
 		return new WorkerPolicy(this.name, this.bindings, this.vars, this.limits, this.allowedHosts,
 				this.outboundHandler, this.outboundLimits, rateLimit, this.secrets, this.revealSecretsInResults,
-				this.isolation);
+				this.isolation, this.timeZone);
 	}
 
 	/**
@@ -207,7 +214,7 @@ public record WorkerPolicy(String name, Set<String> bindings, Map<String, String
 	public WorkerPolicy withSecrets(Map<String, String> secrets) {
 		return new WorkerPolicy(this.name, this.bindings, this.vars, this.limits, this.allowedHosts,
 				this.outboundHandler, this.outboundLimits, this.rateLimit, secrets, this.revealSecretsInResults,
-				this.isolation);
+				this.isolation, this.timeZone);
 	}
 
 	/**
@@ -217,7 +224,8 @@ public record WorkerPolicy(String name, Set<String> bindings, Map<String, String
 	 */
 	public WorkerPolicy withRevealSecretsInResults(boolean reveal) {
 		return new WorkerPolicy(this.name, this.bindings, this.vars, this.limits, this.allowedHosts,
-				this.outboundHandler, this.outboundLimits, this.rateLimit, this.secrets, reveal, this.isolation);
+				this.outboundHandler, this.outboundLimits, this.rateLimit, this.secrets, reveal, this.isolation,
+				this.timeZone);
 	}
 
 	/**
@@ -228,7 +236,19 @@ public record WorkerPolicy(String name, Set<String> bindings, Map<String, String
 	public WorkerPolicy withIsolation(WorkerIsolation isolation) {
 		return new WorkerPolicy(this.name, this.bindings, this.vars, this.limits, this.allowedHosts,
 				this.outboundHandler, this.outboundLimits, this.rateLimit, this.secrets, this.revealSecretsInResults,
-				isolation);
+				isolation, this.timeZone);
+	}
+
+	/**
+	 * Returns a copy whose workers see {@code timeZone} as their default time zone in
+	 * {@code Date} and {@code Intl} (issue 19); {@code null} is UTC, as on Cloudflare.
+	 * @param timeZone the time zone
+	 * @return the new policy
+	 */
+	public WorkerPolicy withTimeZone(@Nullable ZoneId timeZone) {
+		return new WorkerPolicy(this.name, this.bindings, this.vars, this.limits, this.allowedHosts,
+				this.outboundHandler, this.outboundLimits, this.rateLimit, this.secrets, this.revealSecretsInResults,
+				this.isolation, timeZone);
 	}
 
 	@Override

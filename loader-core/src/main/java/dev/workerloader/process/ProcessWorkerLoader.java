@@ -37,6 +37,7 @@ import dev.workerloader.policy.PolicyResolver;
 import dev.workerloader.policy.WorkerIsolation;
 import dev.workerloader.policy.WorkerPolicy;
 import dev.workerloader.sandbox.BindingDispatcher;
+import dev.workerloader.sandbox.CleanThreads;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -90,11 +91,8 @@ public final class ProcessWorkerLoader implements WorkerLoader, AutoCloseable {
 
 	private final Cache<KeptKey, ProcessWorker> kept;
 
-	private final ExecutorService executor = Executors.newCachedThreadPool((task) -> {
-		Thread thread = new Thread(task, "worker-host-async");
-		thread.setDaemon(true);
-		return thread;
-	});
+	private final ExecutorService executor = Executors.newCachedThreadPool(
+			CleanThreads.factory("worker-host-async", 0));
 
 	private volatile boolean closed;
 

@@ -29,6 +29,7 @@ import java.util.function.BiConsumer;
 import dev.workerloader.WorkerHostFailedException;
 import dev.workerloader.WorkerHostFailedException.Cause;
 import dev.workerloader.sandbox.BindingDispatcher;
+import dev.workerloader.sandbox.CleanThreads;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -57,11 +58,8 @@ final class WorkerHost {
 	private static final JsonNode LEAD = JsonMapper.builder().build().createObjectNode().put("t", "lead");
 
 	/** Checks the deadlines of every host's requests: no timer per call. */
-	private static final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor((task) -> {
-		Thread thread = new Thread(task, "worker-host-deadlines");
-		thread.setDaemon(true);
-		return thread;
-	});
+	private static final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(
+			CleanThreads.factory("worker-host-deadlines", 0));
 
 	private @Nullable ScheduledFuture<?> deadlineCheck;
 

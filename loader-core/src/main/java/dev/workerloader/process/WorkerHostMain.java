@@ -23,6 +23,7 @@ import dev.workerloader.binding.ExposedBinding;
 import dev.workerloader.policy.PolicyResolver;
 import dev.workerloader.policy.WorkerPolicy;
 import dev.workerloader.sandbox.GraalWorkerLoader;
+import dev.workerloader.sandbox.CleanThreads;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -51,11 +52,8 @@ public final class WorkerHostMain {
 
 	private final ThreadLocal<@Nullable Loading> loading = new ThreadLocal<>();
 
-	private final ExecutorService executor = Executors.newCachedThreadPool((task) -> {
-		Thread thread = new Thread(task, "worker-host-call");
-		thread.setDaemon(true);
-		return thread;
-	});
+	private final ExecutorService executor = Executors.newCachedThreadPool(
+			CleanThreads.factory("worker-host-call", 0));
 
 	private final GraalWorkerLoader loader;
 

@@ -69,7 +69,15 @@ final class BindingHost implements ProxyExecutable {
 
 	@Override
 	public @Nullable Object execute(Value... arguments) {
-		return call(arguments[0].asString(), arguments[1].asString(), arguments[2].asString());
+		try {
+			return call(arguments[0].asString(), arguments[1].asString(), arguments[2].asString());
+		}
+		catch (StackOverflowError ex) {
+			// Deep guest recursion through a binding can run out of stack in host code:
+			// the guest gets the RangeError it would get in JavaScript, never a host
+			// exception with a Java class name.
+			return "OMaximum call stack size exceeded";
+		}
 	}
 
 	/**

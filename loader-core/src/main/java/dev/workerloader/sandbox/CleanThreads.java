@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * @author Worker Loader team
  */
-final class CleanThreads {
+public final class CleanThreads {
 
 	private CleanThreads() {
 	}
@@ -26,7 +26,7 @@ final class CleanThreads {
 	 * @param stackSize the stack size in bytes, or 0 for the JVM's default
 	 * @return the thread factory
 	 */
-	static ThreadFactory factory(String prefix, long stackSize) {
+	public static ThreadFactory factory(String prefix, long stackSize) {
 		AtomicInteger counter = new AtomicInteger();
 		return (runnable) -> newThread(runnable, prefix + "-" + counter.incrementAndGet(), stackSize);
 	}
@@ -38,7 +38,7 @@ final class CleanThreads {
 	 * @param stackSize the stack size in bytes, or 0 for the JVM's default
 	 * @return the thread
 	 */
-	static Thread newThread(Runnable runnable, String name, long stackSize) {
+	public static Thread newThread(Runnable runnable, String name, long stackSize) {
 		// The five-argument constructor (Java 9) is the release-17 way to say
 		// inheritThreadLocals=false; Thread.Builder needs Java 21.
 		Thread thread = new Thread(null, runnable, name, stackSize, false);

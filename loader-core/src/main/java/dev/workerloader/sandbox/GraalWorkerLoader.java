@@ -220,11 +220,11 @@ public final class GraalWorkerLoader implements WorkerLoader, WorkerLoaderStatis
 		String envJson = parts.envJson();
 		Map<String, ExposedBinding> granted = parts.granted();
 		BindingHost bindingHost = new BindingHost(granted, this.codec);
-		// A statement limit is fixed when a context is built, so those contexts cannot
-		// come
-		// from the shared pool: build them here.
-		SandboxContext context = (limits.statements() > 0) ? engine().newContext(limits.statements())
-				: this.pool.acquire();
+		// A statement limit and a time zone are fixed when a context is built, so those
+		// contexts cannot come from the shared pool (whose guests see UTC): build them
+		// here.
+		SandboxContext context = (limits.statements() > 0 || policy.timeZone() != null)
+				? engine().newContext(limits.statements(), policy.timeZone()) : this.pool.acquire();
 		SandboxWorker worker = new SandboxWorker(this, id, policy, codeHash(code), context, this.threads.serial());
 		if (synthetic) {
 			worker.synthetic();

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.ResourceLimits;
@@ -131,6 +132,13 @@ final class SandboxEngine implements AutoCloseable {
 	 * @return the context
 	 */
 	SandboxContext newContext(long statementLimit) {
+		return newContext(statementLimit, null);
+	}
+
+	/**
+	 * Builds a context whose guest sees {@code timeZone} (a policy's, issue 19), or UTC.
+	 */
+	SandboxContext newContext(long statementLimit, @Nullable ZoneId timeZone) {
 		ModuleFileSystem fileSystem = new ModuleFileSystem();
 		LogSink logSink = new LogSink();
 		Context.Builder builder = Context.newBuilder(LANGUAGE)
@@ -144,7 +152,7 @@ final class SandboxEngine implements AutoCloseable {
 			.option("js.timer-resolution", Long.toString(TIMER_RESOLUTION_NANOS))
 			// Issue 19: the guest's Date and Intl see UTC, as on Cloudflare, whatever the
 			// JVM's zone.
-			.timeZone(GUEST_TIME_ZONE);
+			.timeZone((timeZone != null) ? timeZone : GUEST_TIME_ZONE);
 		if (statementLimit > 0) {
 			// Count guest statements only: the runtime (an internal source) must not use
 			// up the limit.

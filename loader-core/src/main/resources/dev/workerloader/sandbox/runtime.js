@@ -15,6 +15,7 @@
 	const OwnPromise = Promise;
 	const promiseThen = Promise.prototype.then;
 	const ErrorCtor = Error;
+	const StackErrorCtor = RangeError;
 	const TypeErrorCtor = TypeError;
 	const ProxyCtor = Proxy;
 	const StringCtor = String;
@@ -1999,7 +2000,7 @@
 
 
 	// Host replies are tagged strings: 'R' + JSON for a value, 'E' + message for an error,
-	// 'D' + message for a call the caller was denied,
+	// 'D' + message for a call the caller was denied, 'O' + message for a stack overflow,
 	// or a Promise settling with such a string.
 	function unwrap(reply) {
 		if (typeof reply === 'string') {
@@ -2011,6 +2012,10 @@
 	function unwrapString(reply) {
 		if (reply[0] === 'E') {
 			throw new ErrorCtor(reply.substring(1));
+		}
+		if (reply[0] === 'O') {
+			// The host ran out of stack inside a binding call (deep guest recursion).
+			throw new StackErrorCtor(reply.substring(1));
 		}
 		if (reply[0] === 'D') {
 			// The binding's security rules refused the caller (issue 15).

@@ -1,5 +1,7 @@
 package dev.workerloader.autoconfigure;
 
+import java.time.DateTimeException;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -169,7 +171,22 @@ final class PropertiesPolicyResolver implements PolicyResolver, SmartInitializin
 		return new WorkerPolicy(name, bindings, vars, effective, hosts, handler,
 				EgressPolicies.outboundLimits(name, policy.getOutbound(), base),
 				EgressPolicies.rateLimit(name, policy.getRateLimit(), base), secrets, reveal,
-				isolation(name, policy, base));
+				isolation(name, policy, base), timeZone(name, policy, base));
+	}
+
+	private static @Nullable ZoneId timeZone(String name, Policy policy, @Nullable WorkerPolicy base) {
+		String zone = policy.getTimeZone();
+		if (zone == null) {
+			return (base != null) ? base.timeZone() : null;
+		}
+		try {
+			return ZoneId.of(zone);
+		}
+		catch (DateTimeException ex) {
+			throw new InvalidConfigurationPropertyValueException(key(name, "time-zone"), zone,
+					"Not a time zone: use a region id such as 'Europe/Paris' or 'America/New_York', or an offset such"
+							+ " as '+02:00'; leave it unset for UTC.");
+		}
 	}
 
 	private static WorkerIsolation isolation(String name, Policy policy, @Nullable WorkerPolicy base) {

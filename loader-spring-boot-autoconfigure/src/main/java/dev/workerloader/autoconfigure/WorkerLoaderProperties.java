@@ -231,6 +231,21 @@ public class WorkerLoaderProperties {
 
 		private final WorkerHosts process = new WorkerHosts();
 
+		/**
+		 * Default time zone of the guest's Date and Intl, such as 'Europe/Paris'.
+		 * Inherited from the base policy; UTC when neither sets it, as on Cloudflare,
+		 * whatever the JVM's zone.
+		 */
+		private @Nullable String timeZone;
+
+		public @Nullable String getTimeZone() {
+			return this.timeZone;
+		}
+
+		public void setTimeZone(@Nullable String timeZone) {
+			this.timeZone = timeZone;
+		}
+
 		public @Nullable Isolation getIsolation() {
 			return this.isolation;
 		}
