@@ -39,7 +39,10 @@ final class HostErrors {
 				frame.put("kind", "quota")
 					.put("quota", quota.kind().name())
 					.put("limit", quota.limit())
-					.put("used", quota.used());
+					.put("used", quota.used())
+					// The host's heap guard, not the policy's budget: the knob is the
+					// host heap.
+					.put("heapGuard", String.valueOf(quota.getMessage()).contains("heap-guard-threshold"));
 			}
 			else if (worker instanceof WorkerLoadException load) {
 				frame.put("kind", "load").put("line", load.getLine()).put("column", load.getColumn());
@@ -83,7 +86,8 @@ final class HostErrors {
 			case "quota" -> {
 				QuotaKind quota = QuotaKind.valueOf(frame.path("quota").asString());
 				yield new WorkerQuotaExceededException(workerId, policy, quota, frame.path("limit").asLong(),
-						frame.path("used").asLong(), property(policy, quota));
+						frame.path("used").asLong(), frame.path("heapGuard").asBoolean()
+								? "worker-loader.policies." + policy + ".process.max-heap" : property(policy, quota));
 			}
 			case "load" -> new WorkerLoadException(workerId, name, message,
 					frame.hasNonNull("module") ? frame.path("module").asString() : null, frame.path("line").asInt(-1),

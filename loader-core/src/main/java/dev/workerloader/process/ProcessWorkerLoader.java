@@ -274,6 +274,10 @@ public final class ProcessWorkerLoader implements WorkerLoader, AutoCloseable {
 		if (clientId != null) {
 			frame.put("clientId", clientId);
 		}
+		if (code.limits() != null) {
+			// Issue 19: the code may lower its policy's limits; the host applies them.
+			frame.set("limits", this.mapper.valueToTree(code.limits()));
+		}
 		var modules = frame.putArray("modules");
 		for (WorkerCode.Module module : code.modules().values()) {
 			modules.addObject().put("n", module.name()).put("k", module.type().name()).put("c", module.content());

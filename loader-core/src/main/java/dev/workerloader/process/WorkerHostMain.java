@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -21,6 +22,7 @@ import dev.workerloader.WorkerCode;
 import dev.workerloader.binding.BindingProvider;
 import dev.workerloader.binding.ExposedBinding;
 import dev.workerloader.policy.PolicyResolver;
+import dev.workerloader.policy.WorkerLimits;
 import dev.workerloader.policy.WorkerPolicy;
 import dev.workerloader.sandbox.GraalWorkerLoader;
 import dev.workerloader.sandbox.CleanThreads;
@@ -170,6 +172,9 @@ public final class WorkerHostMain {
 			if (code.hasNonNull("compatibilityDate")) {
 				builder.compatibilityDate(code.path("compatibilityDate").asString());
 			}
+			if (code.hasNonNull("limits")) {
+				builder.limits(mapper.treeToValue(code.path("limits"), WorkerLimits.class));
+			}
 			if (code.hasNonNull("clientId")) {
 				builder.clientId(code.path("clientId").asString());
 			}
@@ -180,6 +185,8 @@ public final class WorkerHostMain {
 					case JAVASCRIPT -> builder.module(name, content);
 					case JSON -> builder.jsonModule(name, content);
 					case TEXT -> builder.textModule(name, content);
+					case CJS -> builder.cjsModule(name, content);
+					case DATA -> builder.dataModule(name, Base64.getDecoder().decode(content));
 				}
 			}
 			for (Map.Entry<String, JsonNode> entry : code.path("env").properties()) {

@@ -203,6 +203,31 @@ class ProcessWorkerLoaderTests {
 	}
 
 	@Test
+	void commonJsAndDataModulesAndCodeLimitsReachTheHost() {
+		WorkerCode code = WorkerCode.builder()
+			.module("main.js",
+					"import lib from './lib.cjs'; import bytes from './blob.bin';"
+							+ " export default { run() { return { twice: lib.twice(21), size: bytes.byteLength }; },"
+							+ " spin() { for (;;) {} } }")
+			.cjsModule("lib.cjs", "module.exports = { twice: (n) => n * 2 };")
+			.dataModule("blob.bin", new byte[] { 1, 2, 3, 4, 5 })
+			.limits(WorkerLimits.DEFAULTS.withCpuTime(Duration.ofMillis(100)))
+			.policy("isolated")
+			.build();
+		try (Worker worker = loader.load(code)) {
+			assertThat(worker.getEntrypoint().call("run")).isEqualTo(Map.of("twice", 42, "size", 5));
+			// The code's lower CPU limit holds in the host, not the policy's 5 s.
+			assertThatExceptionOfType(WorkerQuotaExceededException.class)
+				.isThrownBy(() -> worker.getEntrypoint().call("spin"))
+				.satisfies((ex) -> {
+					assertThat(ex.kind()).isEqualTo(QuotaKind.CPU_TIME);
+					assertThat(ex.limit()).isEqualTo(Duration.ofMillis(100).toNanos());
+				});
+		}
+		assertServed();
+	}
+
+	@Test
 	void aGuestPinnedInABuiltInEndsTyped() {
 		// Its own host: a built-in that ignores cancellation may keep burning a thread of
 		// the host after the worker was stopped.
