@@ -91,8 +91,8 @@ public final class ProcessWorkerLoader implements WorkerLoader, AutoCloseable {
 
 	private final Cache<KeptKey, ProcessWorker> kept;
 
-	private final ExecutorService executor = Executors.newCachedThreadPool(
-			CleanThreads.factory("worker-host-async", 0));
+	private final ExecutorService executor = Executors
+		.newCachedThreadPool(CleanThreads.factory("worker-host-async", 0));
 
 	private volatile boolean closed;
 

@@ -58,8 +58,8 @@ final class WorkerHost {
 	private static final JsonNode LEAD = JsonMapper.builder().build().createObjectNode().put("t", "lead");
 
 	/** Checks the deadlines of every host's requests: no timer per call. */
-	private static final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(
-			CleanThreads.factory("worker-host-deadlines", 0));
+	private static final ScheduledExecutorService deadlines = Executors
+		.newSingleThreadScheduledExecutor(CleanThreads.factory("worker-host-deadlines", 0));
 
 	private @Nullable ScheduledFuture<?> deadlineCheck;
 

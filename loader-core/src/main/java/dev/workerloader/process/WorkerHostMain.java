@@ -54,8 +54,7 @@ public final class WorkerHostMain {
 
 	private final ThreadLocal<@Nullable Loading> loading = new ThreadLocal<>();
 
-	private final ExecutorService executor = Executors.newCachedThreadPool(
-			CleanThreads.factory("worker-host-call", 0));
+	private final ExecutorService executor = Executors.newCachedThreadPool(CleanThreads.factory("worker-host-call", 0));
 
 	private final GraalWorkerLoader loader;
 
