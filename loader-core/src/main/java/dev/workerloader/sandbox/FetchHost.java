@@ -15,6 +15,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -465,14 +466,35 @@ final class FetchHost implements ProxyExecutable {
 				}
 			}
 		});
-		Charset charset = charset(response.headers().firstValue("content-type").orElse(""));
+		String contentType = response.headers().firstValue("content-type").orElse("");
 		Map<String, Object> reply = new LinkedHashMap<>();
 		reply.put("status", response.statusCode());
 		reply.put("url", url.toString());
 		reply.put("redirected", redirected);
 		reply.put("headers", headers);
-		reply.put("body", injected.redact(new String(response.body(), charset)));
+		if (isText(contentType)) {
+			reply.put("body", injected.redact(new String(response.body(), charset(contentType))));
+		}
+		else {
+			// Binary bodies cross as base64, byte for byte (issue 19). An injected
+			// credential a careless server echoes is still redacted: ISO-8859-1 maps
+			// each byte to one character and back.
+			String bytes = injected.redact(new String(response.body(), StandardCharsets.ISO_8859_1));
+			reply.put("bodyBase64", Base64.getEncoder().encodeToString(bytes.getBytes(StandardCharsets.ISO_8859_1)));
+		}
 		return reply;
+	}
+
+	/**
+	 * Whether a response of {@code contentType} is text, decoded for the guest; anything
+	 * else (images, archives, {@code application/octet-stream}) crosses as bytes.
+	 */
+	static boolean isText(String contentType) {
+		String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+		return type.isEmpty() || type.startsWith("text/") || type.endsWith("+json") || type.endsWith("+xml")
+				|| type.equals("application/json") || type.equals("application/xml")
+				|| type.equals("application/javascript") || type.equals("application/x-www-form-urlencoded")
+				|| type.equals("application/graphql") || type.equals("application/x-ndjson");
 	}
 
 	private static Charset charset(String contentType) {

@@ -566,7 +566,10 @@
 			throw new TypeErrorCtor(reply.substring(1));
 		}
 		const data = parse(reply.substring(1));
-		const body = hasOwn(NULL_BODY_STATUS, data.status) || data.body === '' ? null : data.body;
+		// A binary body arrives as base64 and becomes bytes again (issue 19).
+		const raw = (typeof data.bodyBase64 === 'string') ? base64Bytes(data.bodyBase64) : data.body;
+		const body = hasOwn(NULL_BODY_STATUS, data.status) || raw === '' || (raw !== undefined && raw.length === 0
+			&& typeof raw !== 'string') ? null : raw;
 		const response = new (fetchClasses().Response)(body, { status: data.status, headers: data.headers, url: data.url,
 			redirected: data.redirected, _internal: true, _type: 'basic' });
 		return response;

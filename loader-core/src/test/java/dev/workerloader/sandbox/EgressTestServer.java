@@ -67,6 +67,17 @@ final class EgressTestServer implements AutoCloseable {
 				exchange.getResponseHeaders().add("X-Echo", String.valueOf(auth));
 				send(exchange, 200, "{\"you sent\": \"" + auth + "\"}");
 			}
+			case "/bytes" -> {
+				byte[] bytes = new byte[256];
+				for (int i = 0; i < bytes.length; i++) {
+					bytes[i] = (byte) i;
+				}
+				exchange.getResponseHeaders().add("Content-Type", "application/octet-stream");
+				exchange.sendResponseHeaders(200, bytes.length);
+				try (OutputStream out = exchange.getResponseBody()) {
+					out.write(bytes);
+				}
+			}
 			case "/missing" -> send(exchange, 404, "not here");
 			case "/redirect-ok" -> redirect(exchange, "/hello");
 			case "/redirect-loop" -> redirect(exchange, "/redirect-loop");

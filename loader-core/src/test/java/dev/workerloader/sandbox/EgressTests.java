@@ -113,6 +113,38 @@ class EgressTests {
 	}
 
 	@Test
+	void binaryResponseBodiesArriveByteForByte() {
+		String source = """
+				export default {
+				  async run(p) {
+				    const response = await fetch(p.url);
+				    const bytes = new Uint8Array(await response.arrayBuffer());
+				    let sum = 0;
+				    for (const b of bytes) sum += b;
+				    return { length: bytes.length, first: bytes[0], high: bytes[200], last: bytes[255], sum,
+				      type: response.headers.get('content-type') };
+				  }
+				}
+				""";
+		try (Worker worker = loader.load(WorkerCode.builder().policy("local").module("agent.js", source).build())) {
+			assertThat(worker.getEntrypoint().call("run", Map.of("url", server.url("/bytes"))))
+				.isEqualTo(Map.of("length", 256, "first", 0, "high", 200, "last", 255, "sum", 255 * 128, "type",
+						"application/octet-stream"));
+		}
+	}
+
+	@Test
+	void textTypesAreDecodedAndEverythingElseCrossesAsBytes() {
+		assertThat(FetchHost.isText("text/html; charset=utf-8")).isTrue();
+		assertThat(FetchHost.isText("application/json")).isTrue();
+		assertThat(FetchHost.isText("application/problem+json")).isTrue();
+		assertThat(FetchHost.isText("")).isTrue();
+		assertThat(FetchHost.isText("application/octet-stream")).isFalse();
+		assertThat(FetchHost.isText("image/png")).isFalse();
+		assertThat(FetchHost.isText("application/gzip")).isFalse();
+	}
+
+	@Test
 	void allowedHostIsFetchedWithStatusHeadersAndBody() {
 		Object result = fetch("local", server.url("/hello"), "{}");
 		assertThat(result).isEqualTo(Map.of("status", 200, "ok", true, "text", "hello from 127.0.0.1:" + server.port(),
