@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * Per-code and per-call limits (issue 19): the lowest of policy, code and call wins, and
@@ -42,6 +43,19 @@ class CallLimitsTests {
 	}
 
 	private static final String SLOW = "export default { async run(p) { await new Promise((r) => setTimeout(r, p)); return 'done'; } }";
+
+	@Test
+	void aCallCannotLowerTheStatementLimitAndSaysWhereToSetIt() {
+		try (Worker worker = loader.load(WorkerCode.of("export default { run() { return 1; } }"))) {
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> worker.getEntrypoint("default", Map.of(), WorkerLimits.DEFAULTS.withStatements(10)))
+				.withMessageContaining("cannot lower the statement limit")
+				.withMessageContaining("WorkerCode.Builder.limits")
+				.withMessageContaining("worker-loader.policies.default.limits.statements");
+			// Other limits of the call still apply, statements left at 0.
+			assertThat(worker.getEntrypoint("default", Map.of(), WorkerLimits.DEFAULTS).call("run")).isEqualTo(1);
+		}
+	}
 
 	@Test
 	void callLimitLowersThePolicysWallTime() {
