@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  */
 class ProcessWorkerLoaderTests {
 
-	private static final WorkerIsolation PROCESS = WorkerIsolation.process(128L * 1024 * 1024);
+	private static final WorkerIsolation PROCESS = WorkerIsolation.process(256L * 1024 * 1024);
 
 	private static ProcessWorkerLoader loader;
 
@@ -83,7 +83,7 @@ class ProcessWorkerLoaderTests {
 		}
 		String arguments = String.join(" ",
 				ProcessHandle.of(pid).orElseThrow().info().arguments().orElse(new String[0]));
-		assertThat(arguments).contains("-Xmx128m").doesNotContain("-D");
+		assertThat(arguments).contains("-Xmx256m").doesNotContain("-D");
 		if ("unshare".equals(loader.network())) {
 			assertThat(Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns", "net")))
 				.isNotEqualTo(Files.readSymbolicLink(Path.of("/proc/self/ns/net")));
