@@ -21,11 +21,11 @@ import org.springframework.context.annotation.Conditional;
  * Auto-configuration} of an audit trail shared by every instance and kept across restarts
  * ({@code worker-loader.audit.store=jdbc}): a {@link JdbcAuditEventRepository} on the
  * single {@link DataSource} (the one the KV store uses), its table created by an
- * {@link AuditSchemaInitializer} as {@code worker-loader.audit.jdbc.initialize-schema}
- * says. Only with Actuator's audit classes on the classpath, and only when the
- * application defines no {@link AuditEventRepository} of its own; it then becomes the
- * application's repository, so Actuator's audit listener and {@code auditevents} endpoint
- * use it too.
+ * {@link WorkerLoaderJdbcSchemaInitializer} as
+ * {@code worker-loader.audit.jdbc.initialize-schema} says. Only with Actuator's audit
+ * classes on the classpath, and only when the application defines no
+ * {@link AuditEventRepository} of its own; it then becomes the application's repository,
+ * so Actuator's audit listener and {@code auditevents} endpoint use it too.
  *
  * @author Worker Loader team
  * @since 0.1.0
@@ -47,12 +47,12 @@ import org.springframework.context.annotation.Conditional;
 public final class WorkerLoaderAuditJdbcAutoConfiguration {
 
 	@Bean
-	@ConditionalOnMissingBean
-	AuditSchemaInitializer workerLoaderAuditSchemaInitializer(
+	@ConditionalOnMissingBean(name = "workerLoaderAuditSchemaInitializer")
+	WorkerLoaderJdbcSchemaInitializer workerLoaderAuditSchemaInitializer(
 			@WorkerLoaderDataSource ObjectProvider<DataSource> workerLoaderDataSource,
 			ObjectProvider<DataSource> applicationDataSource, AuditJdbcProperties properties) {
 		DataSource dataSource = workerLoaderDataSource.getIfAvailable(applicationDataSource::getObject);
-		return new AuditSchemaInitializer(dataSource, properties);
+		return new WorkerLoaderJdbcSchemaInitializer(dataSource, properties);
 	}
 
 	@Bean

@@ -34,7 +34,7 @@ import org.springframework.jdbc.support.MetaDataAccessException;
  * Auto-configuration} of rate-limit buckets shared by every instance
  * ({@code worker-loader.rate-limits.store=jdbc}): a {@link JdbcRateLimitStore} on the
  * single {@link DataSource} (the one the KV store uses), its table created by a
- * {@link RateLimitSchemaInitializer} as
+ * {@link WorkerLoaderJdbcSchemaInitializer} as
  * {@code worker-loader.rate-limits.jdbc.initialize-schema} says, and a cleanup of expired
  * buckets every {@code worker-loader.rate-limits.jdbc.cleanup-interval}. Without a
  * DataSource or Bucket4j's PostgreSQL module, {@code store=jdbc} fails startup.
@@ -58,12 +58,12 @@ public final class WorkerLoaderRateLimitJdbcAutoConfiguration {
 	private static final Log logger = LogFactory.getLog(WorkerLoaderRateLimitJdbcAutoConfiguration.class);
 
 	@Bean
-	@ConditionalOnMissingBean
-	RateLimitSchemaInitializer workerLoaderRateLimitSchemaInitializer(
+	@ConditionalOnMissingBean(name = "workerLoaderRateLimitSchemaInitializer")
+	WorkerLoaderJdbcSchemaInitializer workerLoaderRateLimitSchemaInitializer(
 			@WorkerLoaderDataSource ObjectProvider<DataSource> workerLoaderDataSource,
 			ObjectProvider<DataSource> applicationDataSource, RateLimitJdbcProperties properties) {
 		DataSource dataSource = workerLoaderDataSource.getIfAvailable(applicationDataSource::getObject);
-		return new RateLimitSchemaInitializer(dataSource, properties);
+		return new WorkerLoaderJdbcSchemaInitializer(dataSource, properties);
 	}
 
 	@Bean

@@ -41,7 +41,7 @@ class WorkerLoaderAuditJdbcAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(H2Configuration.class)
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(AuditEventRepository.class)
-				.doesNotHaveBean(AuditSchemaInitializer.class));
+				.doesNotHaveBean("workerLoaderAuditSchemaInitializer"));
 	}
 
 	@Test
@@ -50,7 +50,7 @@ class WorkerLoaderAuditJdbcAutoConfigurationTests {
 			.withPropertyValues("worker-loader.audit.store=jdbc")
 			.run((context) -> {
 				assertThat(context).hasSingleBean(JdbcAuditEventRepository.class)
-					.hasSingleBean(AuditSchemaInitializer.class)
+					.hasBean("workerLoaderAuditSchemaInitializer")
 					.hasSingleBean(AuditListener.class);
 				try (Worker worker = context.getBean(WorkerLoader.class)
 					.load(WorkerCode.builder()
@@ -109,7 +109,7 @@ class WorkerLoaderAuditJdbcAutoConfigurationTests {
 			.withPropertyValues("worker-loader.audit.store=jdbc")
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(JdbcAuditEventRepository.class)
-				.doesNotHaveBean(AuditSchemaInitializer.class));
+				.doesNotHaveBean("workerLoaderAuditSchemaInitializer"));
 	}
 
 	@Test

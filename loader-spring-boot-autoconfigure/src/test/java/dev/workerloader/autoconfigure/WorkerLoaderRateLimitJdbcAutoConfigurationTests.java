@@ -38,7 +38,7 @@ class WorkerLoaderRateLimitJdbcAutoConfigurationTests {
 	void bucketsStayInMemoryByDefault() {
 		this.contextRunner.withUserConfiguration(H2Configuration.class).run((context) -> {
 			assertThat(context).doesNotHaveBean(JdbcRateLimitStore.class)
-				.doesNotHaveBean(RateLimitSchemaInitializer.class);
+				.doesNotHaveBean("workerLoaderRateLimitSchemaInitializer");
 			assertThat(context.getBean(ClientRateLimiter.class).store()).isInstanceOf(InMemoryRateLimitStore.class);
 		});
 	}
@@ -85,7 +85,7 @@ class WorkerLoaderRateLimitJdbcAutoConfigurationTests {
 			.withPropertyValues("worker-loader.rate-limits.store=jdbc")
 			.withBean(RateLimitStore.class, InMemoryRateLimitStore::new)
 			.run((context) -> {
-				assertThat(context).hasNotFailed().hasSingleBean(RateLimitSchemaInitializer.class);
+				assertThat(context).hasNotFailed().hasBean("workerLoaderRateLimitSchemaInitializer");
 				assertThat(rows(context.getBean(DataSource.class))).isZero();
 			});
 	}
