@@ -194,7 +194,8 @@ class ProcessWorkerLoaderTests {
 		// A thread pinned in a built-in looks the same from outside: no answer.
 		Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start();
 		assertThat(stop.waitFor()).isZero();
-		// kill(1) returns before the signal has taken effect; on some machines (seen on CI)
+		// kill(1) returns before the signal has taken effect; on some machines (seen on
+		// CI)
 		// the host still answered one more call. Wait until the kernel shows it stopped.
 		awaitStopped(pid);
 		assertThatExceptionOfType(WorkerHostFailedException.class).isThrownBy(() -> worker.getEntrypoint().call("run"))
