@@ -15,7 +15,10 @@ import dev.workerloader.LogEntry;
 import dev.workerloader.Worker;
 import dev.workerloader.WorkerClosedException;
 import dev.workerloader.WorkerHostFailedException;
+import dev.workerloader.policy.WorkerPolicy;
+import dev.workerloader.ratelimit.ClientRateLimiter;
 import dev.workerloader.sandbox.BindingDispatcher;
+import dev.workerloader.sandbox.FetchGateway;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -33,6 +36,8 @@ final class ProcessWorker implements Worker {
 
 	private final String policy;
 
+	private final Calls calls;
+
 	private final WorkerHost host;
 
 	private final long handle;
@@ -47,10 +52,11 @@ final class ProcessWorker implements Worker {
 
 	private volatile boolean closed;
 
-	ProcessWorker(String id, String policy, WorkerHost host, long handle, BindingDispatcher bindings, Duration timeout,
+	ProcessWorker(String id, Calls calls, WorkerHost host, long handle, BindingDispatcher bindings, Duration timeout,
 			Executor executor) {
 		this.id = id;
-		this.policy = policy;
+		this.policy = calls.policy().name();
+		this.calls = calls;
 		this.host = host;
 		this.handle = handle;
 		this.bindings = bindings;
@@ -113,12 +119,16 @@ final class ProcessWorker implements Worker {
 				throw new WorkerClosedException(this.id,
 						"Worker '" + this.id + "' is closed. Load it again, or get(id) a kept one.");
 			}
+			// The client the code names; otherwise whoever calls now (a kept worker is
+			// shared), as in-process.
+			this.calls.rateLimiter().acquire(this.id, this.calls.policy(), this.calls.namedClientId(), "call");
 			ObjectNode request = this.host.frame("call").put("e", entrypoint).put("m", method);
 			request.set("props", this.host.mapper().valueToTree(props));
 			request.set("a", this.host.mapper().valueToTree(param));
 			JsonNode reply;
 			try {
-				reply = this.host.request(request, this.handle, this.id, this.timeout, this.bindings);
+				reply = this.host.request(request, this.handle, this.id, this.timeout, this.bindings,
+						this.calls.fetches());
 			}
 			catch (WorkerHostFailedException ex) {
 				this.closed = true;
@@ -144,6 +154,19 @@ final class ProcessWorker implements Worker {
 	@Override
 	public String toString() {
 		return "ProcessWorker[" + this.id + ", policy=" + this.policy + ", host=" + this.host.id() + "]";
+	}
+
+	/**
+	 * What the application applies to each call of the worker: the policy's rate limit
+	 * and its egress rules.
+	 *
+	 * @param policy the worker's policy
+	 * @param namedClientId the client the code names, or {@code null}
+	 * @param rateLimiter the rate limiter
+	 * @param fetches the worker's egress
+	 */
+	record Calls(WorkerPolicy policy, @Nullable String namedClientId, ClientRateLimiter rateLimiter,
+			FetchGateway.WorkerFetches fetches) {
 	}
 
 	private final class ProcessEntrypoint implements Entrypoint {

@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -36,7 +37,13 @@ import dev.workerloader.binding.PerWorkerBinding;
 import dev.workerloader.policy.PolicyResolver;
 import dev.workerloader.policy.WorkerIsolation;
 import dev.workerloader.policy.WorkerPolicy;
+import dev.workerloader.WorkerListener;
+import dev.workerloader.egress.OutboundHandler;
+import dev.workerloader.ratelimit.ClientIdResolver;
+import dev.workerloader.ratelimit.ClientRateLimiter;
 import dev.workerloader.sandbox.BindingDispatcher;
+import dev.workerloader.sandbox.CompositeWorkerListener;
+import dev.workerloader.sandbox.FetchGateway;
 import dev.workerloader.sandbox.CleanThreads;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -81,6 +88,12 @@ public final class ProcessWorkerLoader implements WorkerLoader, AutoCloseable {
 
 	private final Duration startTimeout;
 
+	private final ClientRateLimiter rateLimiter;
+
+	private final WorkerListener listener;
+
+	private final FetchGateway fetches;
+
 	private final Map<Long, List<WorkerHost>> pools = new ConcurrentHashMap<>();
 
 	private final Map<Cause, AtomicLong> restarts = new EnumMap<>(Cause.class);
@@ -104,6 +117,9 @@ public final class ProcessWorkerLoader implements WorkerLoader, AutoCloseable {
 		this.hostsPerPool = builder.hostsPerPool;
 		this.grace = builder.grace;
 		this.startTimeout = builder.startTimeout;
+		this.rateLimiter = builder.rateLimiter;
+		this.listener = new CompositeWorkerListener(builder.listeners);
+		this.fetches = new FetchGateway(builder.outboundHandlers, builder.jsonMapper, 16);
 		for (Cause cause : Cause.values()) {
 			this.restarts.put(cause, new AtomicLong());
 		}
@@ -116,11 +132,6 @@ public final class ProcessWorkerLoader implements WorkerLoader, AutoCloseable {
 				}
 			})
 			.build();
-		for (WorkerPolicy policy : this.policies.policies()) {
-			if (policy.isolation().isProcess()) {
-				check(policy);
-			}
-		}
 	}
 
 	/**
@@ -129,25 +140,6 @@ public final class ProcessWorkerLoader implements WorkerLoader, AutoCloseable {
 	 */
 	public static Builder builder() {
 		return new Builder();
-	}
-
-	/**
-	 * Refuses a process policy that asks for what the process tier cannot yet enforce
-	 * from the application: {@code fetch()} and rate limits.
-	 * @param policy the policy
-	 * @throws IllegalArgumentException naming the setting to remove
-	 */
-	public static void check(WorkerPolicy policy) {
-		if (!policy.allowedHosts().isEmpty() || policy.outboundHandler() != null) {
-			throw new IllegalArgumentException("Policy '" + policy.name() + "' runs its workers in worker hosts"
-					+ " (isolation 'process'), which do not relay fetch() yet: remove its allowed-hosts and"
-					+ " outbound-handler, or use isolation 'in-process'.");
-		}
-		if (policy.rateLimit() != null) {
-			throw new IllegalArgumentException("Policy '" + policy.name() + "' runs its workers in worker hosts"
-					+ " (isolation 'process'), which do not apply rate limits yet: remove its rate-limit, or use"
-					+ " isolation 'in-process'.");
-		}
 	}
 
 	@Override
@@ -237,12 +229,9 @@ public final class ProcessWorkerLoader implements WorkerLoader, AutoCloseable {
 					+ "', whose workers run in-process: load it with the in-process loader (the tiered loader routes"
 					+ " it there), or set worker-loader.policies." + policy.name() + ".isolation to 'process'.");
 		}
-		if (code.globalOutbound() != null) {
-			throw new WorkerPolicyException(id, policy.name(),
-					"Worker '" + id + "' has a global outbound handler," + " but policy '" + policy.name()
-							+ "' runs its workers in worker hosts, which do not relay"
-							+ " fetch() yet. Remove the handler, or use an in-process policy.");
-		}
+		// Rate limits and egress stay here, in the application (issue 16).
+		this.rateLimiter.acquire(id, policy, clientId, "load");
+		FetchGateway.WorkerFetches fetches = this.fetches.forWorker(id, code, policy, this.listener);
 		Map<String, ExposedBinding> granted = new LinkedHashMap<>();
 		ObjectNode env = this.mapper.createObjectNode();
 		ObjectNode methods = this.mapper.createObjectNode();
@@ -265,7 +254,8 @@ public final class ProcessWorkerLoader implements WorkerLoader, AutoCloseable {
 		}
 		ObjectNode request = this.mapper.createObjectNode().put("t", "load");
 		// The host enforces the limits; rate limits and outbound rules stay here.
-		request.set("policy", this.mapper.valueToTree(policy.withIsolation(WorkerIsolation.IN_PROCESS)));
+		request.set("policy", this.mapper.valueToTree(
+				policy.withIsolation(WorkerIsolation.IN_PROCESS).withRateLimit(null).withOutbound(List.of(), null)));
 		ObjectNode frame = request.putObject("code");
 		frame.put("id", id).put("main", code.mainModule());
 		if (code.compatibilityDate() != null) {
@@ -288,10 +278,12 @@ public final class ProcessWorkerLoader implements WorkerLoader, AutoCloseable {
 		Duration timeout = policy.limits().wallTime().plus(this.grace);
 		WorkerHost host = place(policy.isolation().hostHeap());
 		long handle = host.newHandle();
-		ProcessWorker worker = new ProcessWorker(id, policy.name(), host, handle, dispatcher, timeout, this.executor);
+		ProcessWorker worker = new ProcessWorker(id,
+				new ProcessWorker.Calls(policy, code.clientId(), this.rateLimiter, fetches), host, handle, dispatcher,
+				timeout, this.executor);
 		JsonNode reply;
 		try {
-			reply = host.request(request, handle, id, timeout, dispatcher);
+			reply = host.request(request, handle, id, timeout, dispatcher, fetches);
 		}
 		catch (RuntimeException ex) {
 			worker.close();
@@ -483,6 +475,7 @@ public final class ProcessWorkerLoader implements WorkerLoader, AutoCloseable {
 			pool.forEach(WorkerHost::stop);
 		}
 		this.executor.shutdownNow();
+		this.fetches.close();
 	}
 
 	/**
@@ -522,7 +515,47 @@ public final class ProcessWorkerLoader implements WorkerLoader, AutoCloseable {
 
 		private long keptMaxWorkers = 1000;
 
+		private ClientRateLimiter rateLimiter = new ClientRateLimiter(ClientIdResolver.NONE);
+
+		private Function<String, @Nullable OutboundHandler> outboundHandlers = (name) -> null;
+
+		private final List<WorkerListener> listeners = new ArrayList<>();
+
 		private Builder() {
+		}
+
+		/**
+		 * Sets the rate limiter that applies each policy's per-client rate limit to loads
+		 * and calls, here in the application (share the in-process loader's, so that both
+		 * tiers count against the same buckets).
+		 * @param rateLimiter the rate limiter
+		 * @return this builder
+		 */
+		public Builder rateLimiter(ClientRateLimiter rateLimiter) {
+			this.rateLimiter = Objects.requireNonNull(rateLimiter, "'rateLimiter' must not be null");
+			return this;
+		}
+
+		/**
+		 * Sets how the {@code OutboundHandler} a policy names in {@code outbound.handler}
+		 * is found; relayed fetches run it here, never in the host.
+		 * @param handlers returns the handler with the given name, or {@code null}
+		 * @return this builder
+		 */
+		public Builder outboundHandlers(Function<String, @Nullable OutboundHandler> handlers) {
+			this.outboundHandlers = Objects.requireNonNull(handlers, "'handlers' must not be null");
+			return this;
+		}
+
+		/**
+		 * Adds a listener of the relayed fetches' hops ({@code worker.loader.fetch}
+		 * observations and host-call meters).
+		 * @param listener the listener
+		 * @return this builder
+		 */
+		public Builder listener(WorkerListener listener) {
+			this.listeners.add(Objects.requireNonNull(listener, "'listener' must not be null"));
+			return this;
 		}
 
 		/**
@@ -616,8 +649,6 @@ public final class ProcessWorkerLoader implements WorkerLoader, AutoCloseable {
 		/**
 		 * Builds the loader; hosts start on the first load or {@link #warmUp()}.
 		 * @return the loader
-		 * @throws IllegalArgumentException when a process policy asks for what the
-		 * process tier cannot enforce
 		 */
 		public ProcessWorkerLoader build() {
 			return new ProcessWorkerLoader(this);

@@ -30,6 +30,7 @@ import dev.workerloader.WorkerHostFailedException;
 import dev.workerloader.WorkerHostFailedException.Cause;
 import dev.workerloader.sandbox.BindingDispatcher;
 import dev.workerloader.sandbox.CleanThreads;
+import dev.workerloader.sandbox.FetchGateway;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -235,15 +236,18 @@ final class WorkerHost {
 	 * @param workerId the worker id, for errors
 	 * @param timeout how long the host may take, not counting binding calls
 	 * @param bindings the worker's granted bindings
+	 * @param fetches the worker's egress, which runs its relayed fetches
 	 * @return the reply frame
 	 * @throws WorkerHostFailedException when the host failed or did not answer in time
 	 */
-	JsonNode request(ObjectNode request, long handle, String workerId, Duration timeout, BindingDispatcher bindings) {
+	JsonNode request(ObjectNode request, long handle, String workerId, Duration timeout, BindingDispatcher bindings,
+			FetchGateway.WorkerFetches fetches) {
 		long number = this.requests.incrementAndGet();
 		request.put("r", number).put("w", handle);
 		Pending entry = new Pending(new LinkedBlockingQueue<>(), timeout.toNanos());
 		this.pending.put(number, entry);
 		this.calling.put(handle, entry.box);
+		FetchGateway.@Nullable Invocation invocation = null;
 		try {
 			if (!isAlive()) {
 				throw failed(workerId);
@@ -263,6 +267,16 @@ final class WorkerHost {
 					this.channel
 						.send(this.channel.frame("bound").put("r", reply.path("r").asLong()).put("reply", answer));
 					entry.restart();
+					continue;
+				}
+				if ("fetch".equals(reply.path("t").asString())) {
+					// The request's fetches share one subrequest budget; the network work
+					// runs on a fetch thread, and the fetch time counts as the guest's
+					// wall time, as in-process.
+					if (invocation == null) {
+						invocation = fetches.begin();
+					}
+					answerFetch(reply.path("r").asLong(), invocation.fetch(reply.path("q").asString()));
 					continue;
 				}
 				if (reply.path("lingering").asInt(0) > 0) {
@@ -336,7 +350,8 @@ final class WorkerHost {
 	}
 
 	private void route(JsonNode frame) throws IOException {
-		boolean bind = "bind".equals(frame.path("t").asString());
+		String type = frame.path("t").asString();
+		boolean bind = "bind".equals(type) || "fetch".equals(type);
 		BlockingQueue<JsonNode> box;
 		if (bind) {
 			box = this.calling.get(frame.path("w").asLong());
@@ -348,12 +363,30 @@ final class WorkerHost {
 		if (box != null) {
 			box.add(frame);
 		}
+		else if ("fetch".equals(type)) {
+			this.channel.send(this.channel.frame("fetched")
+				.put("r", frame.path("r").asLong())
+				.put("reply", "Efetch() is not available outside a call"));
+		}
 		else if (bind) {
 			// A binding call outside any request (a timer after the call returned).
 			this.channel.send(this.channel.frame("bound")
 				.put("r", frame.path("r").asLong())
 				.put("reply", "Eenv." + frame.path("b").asString() + " is not available outside a call"));
 		}
+	}
+
+	private void answerFetch(long id, java.util.concurrent.CompletableFuture<String> reply) {
+		reply.whenComplete((tagged, error) -> {
+			try {
+				this.channel.send(this.channel.frame("fetched")
+					.put("r", id)
+					.put("reply", (error == null) ? tagged : "Efetch() failed on the host."));
+			}
+			catch (IOException ex) {
+				fail(Cause.CRASHED);
+			}
+		});
 	}
 
 	/** Wakes another waiting caller to read the channel. */

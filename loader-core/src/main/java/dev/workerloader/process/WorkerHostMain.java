@@ -26,6 +26,7 @@ import dev.workerloader.policy.WorkerLimits;
 import dev.workerloader.policy.WorkerPolicy;
 import dev.workerloader.sandbox.GraalWorkerLoader;
 import dev.workerloader.sandbox.CleanThreads;
+import dev.workerloader.sandbox.FetchRelay;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -72,7 +73,7 @@ public final class WorkerHostMain {
 				return WorkerHostMain.this.policies.values();
 			}
 
-		}).bindings(new RelayedBindings()).clientIdResolver(() -> null).build();
+		}).bindings(new RelayedBindings()).fetchRelays(this::fetchRelay).clientIdResolver(() -> null).build();
 	}
 
 	/**
@@ -92,22 +93,13 @@ public final class WorkerHostMain {
 		this.loader.awaitReady(java.time.Duration.ofMinutes(1));
 		this.channel.send(this.channel.frame("ready"));
 		readNext();
-		// The reading moves from thread to thread; this one only keeps the JVM alive.
-		while (true) {
-			try {
-				Thread.sleep(Long.MAX_VALUE);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-		}
 	}
 
 	/**
-	 * Reads one frame, hands the reading to another thread and handles the frame on this
-	 * one (leader/followers): a call runs on the thread that read it, without a hand-off,
-	 * while the next frame (a binding reply, another worker's call) can still be read.
+	 * Reads every frame on this thread. A call goes straight to its worker's sandbox
+	 * thread, which sends the reply when the invocation ends: one thread hand-off per
+	 * call, and this thread is free at once for the next frame (a binding reply, another
+	 * worker's call). Loads and closes, which may wait, run on the executor.
 	 */
 	private void readNext() {
 		while (true) {
@@ -121,27 +113,25 @@ public final class WorkerHostMain {
 				return;
 			}
 			String type = frame.path("t").asString();
-			if ("bound".equals(type)) {
-				CompletableFuture<String> pending = this.bindingCalls.remove(frame.path("r").asLong());
-				if (pending != null) {
-					pending.complete(frame.path("reply").asString());
-				}
-				continue;
-			}
-			if ("close".equals(type)) {
-				Worker worker = this.workers.remove(frame.path("w").asLong());
-				if (worker != null) {
-					worker.close();
-				}
-				continue;
-			}
-			this.executor.execute(this::readNext);
 			switch (type) {
-				case "load" -> reply(frame, load(frame));
-				case "call" -> reply(frame, call(frame));
+				case "bound", "fetched" -> {
+					CompletableFuture<String> pending = this.bindingCalls.remove(frame.path("r").asLong());
+					if (pending != null) {
+						pending.complete(frame.path("reply").asString());
+					}
+				}
+				case "close" -> {
+					Worker worker = this.workers.remove(frame.path("w").asLong());
+					if (worker != null) {
+						// Closing may wait for a sandbox thread: not on the reading
+						// thread.
+						this.executor.execute(worker::close);
+					}
+				}
+				case "load" -> this.executor.execute(() -> reply(frame, load(frame)));
+				case "call" -> call(frame);
 				default -> Runtime.getRuntime().halt(4);
 			}
-			return;
 		}
 	}
 
@@ -212,9 +202,10 @@ public final class WorkerHostMain {
 		}
 	}
 
-	private ObjectNode call(JsonNode frame) {
+	private void call(JsonNode frame) {
 		Worker worker = this.workers.get(frame.path("w").asLong());
 		JsonMapper mapper = this.channel.mapper();
+		CompletableFuture<Invocation> invocation;
 		try {
 			if (worker == null) {
 				throw new dev.workerloader.WorkerClosedException(null, "The worker was closed");
@@ -222,8 +213,20 @@ public final class WorkerHostMain {
 			Map<String, Object> props = mapper.convertValue(frame.path("props"),
 					mapper.getTypeFactory().constructMapType(Map.class, String.class, Object.class));
 			Object param = mapper.treeToValue(frame.path("a"), Object.class);
-			Invocation invocation = worker.getEntrypoint(frame.path("e").asString(), (props != null) ? props : Map.of())
-				.invoke(frame.path("m").asString(), param);
+			invocation = worker.getEntrypoint(frame.path("e").asString(), (props != null) ? props : Map.of())
+				.invokeAsync(frame.path("m").asString(), param);
+		}
+		catch (RuntimeException ex) {
+			reply(frame, HostErrors.toFrame(this.channel, ex));
+			return;
+		}
+		// Completed on the sandbox thread, which sends the reply itself.
+		invocation.whenComplete((result, error) -> reply(frame, (error == null) ? result(result) : failure(error)));
+	}
+
+	private ObjectNode result(Invocation invocation) {
+		JsonMapper mapper = this.channel.mapper();
+		try {
 			ObjectNode reply = this.channel.frame("result");
 			reply.set("v", mapper.valueToTree(invocation.value()));
 			reply.set("logs", logs(invocation.logs()));
@@ -236,6 +239,14 @@ public final class WorkerHostMain {
 		catch (RuntimeException ex) {
 			return HostErrors.toFrame(this.channel, ex);
 		}
+	}
+
+	private ObjectNode failure(Throwable error) {
+		Throwable cause = (error instanceof java.util.concurrent.CompletionException && error.getCause() != null)
+				? error.getCause() : error;
+		RuntimeException runtime = (cause instanceof RuntimeException ex) ? ex
+				: new dev.workerloader.WorkerException(null, "Error", "The worker failed in its host", "");
+		return HostErrors.toFrame(this.channel, runtime);
 	}
 
 	private ArrayNode logs(java.util.List<LogEntry> logs) {
@@ -261,6 +272,35 @@ public final class WorkerHostMain {
 			this.bindingCalls.remove(id);
 			return "Eenv." + binding + "." + method + " is not available";
 		}
+	}
+
+	/**
+	 * The fetch relay of the worker being loaded on this thread: every fetch goes to the
+	 * application, whose egress rules decide; this host has no network of its own.
+	 */
+	private FetchRelay fetchRelay() {
+		Loading current = this.loading.get();
+		if (current == null) {
+			return (request) -> CompletableFuture.completedFuture("Efetch() is not available in this worker");
+		}
+		long handle = current.handle();
+		return (request) -> relayFetch(handle, request);
+	}
+
+	private CompletableFuture<String> relayFetch(long handle, String request) {
+		long id = this.bindingIds.incrementAndGet();
+		CompletableFuture<String> reply = new CompletableFuture<>();
+		this.bindingCalls.put(id, reply);
+		ObjectNode frame = this.channel.frame("fetch");
+		frame.put("r", id).put("w", handle).put("q", request);
+		try {
+			this.channel.send(frame);
+		}
+		catch (IOException | RuntimeException ex) {
+			this.bindingCalls.remove(id);
+			reply.complete("Efetch() is not available");
+		}
+		return reply;
 	}
 
 	/** The worker being loaded on this thread, and the bindings it was granted. */

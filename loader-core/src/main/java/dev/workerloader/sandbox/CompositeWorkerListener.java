@@ -14,14 +14,19 @@ import org.jspecify.annotations.Nullable;
  * worker or the other listeners.
  *
  * @author Worker Loader team
+ * @since 0.1.0
  */
-final class CompositeWorkerListener implements WorkerListener {
+public final class CompositeWorkerListener implements WorkerListener {
 
 	private static final Log logger = LogFactory.getLog(CompositeWorkerListener.class);
 
 	private final List<WorkerListener> listeners;
 
-	CompositeWorkerListener(List<WorkerListener> listeners) {
+	/**
+	 * Creates a listener that calls the given ones in order.
+	 * @param listeners the listeners
+	 */
+	public CompositeWorkerListener(List<WorkerListener> listeners) {
 		this.listeners = List.copyOf(listeners);
 	}
 

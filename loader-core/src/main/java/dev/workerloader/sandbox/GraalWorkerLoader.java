@@ -99,6 +99,9 @@ public final class GraalWorkerLoader implements WorkerLoader, WorkerLoaderStatis
 		this.clientIdResolver = builder.clientIdResolver;
 		this.codec = new ValueCodec(builder.jsonMapper);
 		this.hostServices = new HostServices(builder.outboundHandlers, builder.rateLimiter, this.codec, 16);
+		if (builder.fetchRelays != null) {
+			this.hostServices.relayFetches(builder.fetchRelays);
+		}
 		this.threads = new SandboxThreads(builder.threads, builder.stackSize);
 		this.watchdog = new Watchdog(builder.watchdogInterval, builder.killGrace);
 		this.assembly = new WorkerAssembly(builder.policies, builder.bindings, this.codec, builder.sourceCacheSize,
@@ -598,7 +601,22 @@ public final class GraalWorkerLoader implements WorkerLoader, WorkerLoaderStatis
 
 		private ClientRateLimiter rateLimiter = new ClientRateLimiter(ClientIdResolver.NONE);
 
+		private java.util.function.@Nullable Supplier<@Nullable FetchRelay> fetchRelays;
+
 		private Builder() {
+		}
+
+		/**
+		 * Relays every worker's {@code fetch()} instead of running it here: how a worker
+		 * host process (issue 16) leaves egress to the application. The policies' allowed
+		 * hosts and outbound handlers are then not used by this loader.
+		 * @param relays gives the relay of the worker being loaded, called on the thread
+		 * that calls {@code load}; {@code null} from it leaves that worker's fetches here
+		 * @return this builder
+		 */
+		public Builder fetchRelays(java.util.function.Supplier<@Nullable FetchRelay> relays) {
+			this.fetchRelays = Objects.requireNonNull(relays, "'relays' must not be null");
+			return this;
 		}
 
 		/**

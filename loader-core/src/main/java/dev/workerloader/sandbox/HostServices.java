@@ -63,6 +63,8 @@ final class HostServices implements AutoCloseable {
 
 	private final HttpClient plainClient;
 
+	private volatile java.util.function.@Nullable Supplier<@Nullable FetchRelay> relays;
+
 	private final Cache<String, HttpClient> tlsClients = Caffeine.newBuilder().maximumSize(256).build();
 
 	HostServices(Function<String, @Nullable OutboundHandler> handlerBeans, ClientRateLimiter rateLimiter,
@@ -109,9 +111,22 @@ final class HostServices implements AutoCloseable {
 
 	/**
 	 * When the sandbox exists, before the worker's modules run: installs {@code fetch()}.
-	 * Runs on the loading thread, which is the only one touching the context then.
+	 * Runs on the loading thread, which is the only one touching the context then. In a
+	 * worker host process every fetch is relayed to the application (issue 16).
 	 */
 	void attach(SandboxWorker worker, WorkerCode code, WorkerPolicy policy) {
+		FetchRelay relay = (this.relays != null) ? this.relays.get() : null;
+		FetchHost fetch = (relay != null) ? new FetchHost(worker, relay)
+				: new FetchHost(worker, egress(worker.id(), code, policy, worker::listener));
+		worker.runtime().invokeMember("installFetch", fetch);
+	}
+
+	/**
+	 * The egress of one worker: the code's global outbound handler, then the policy's
+	 * (the administrator's rules have the final word), and the policy's allowed hosts.
+	 */
+	Egress egress(String workerId, WorkerCode code, WorkerPolicy policy,
+			java.util.function.Supplier<dev.workerloader.WorkerListener> listener) {
 		List<OutboundHandler> handlers = new ArrayList<>();
 		if (code.globalOutbound() != null) {
 			handlers.add(code.globalOutbound());
@@ -120,20 +135,25 @@ final class HostServices implements AutoCloseable {
 		if (beanName != null) {
 			OutboundHandler bean = this.handlerBeans.apply(beanName);
 			if (bean == null) {
-				throw new WorkerLoadException(worker.id(),
-						"Worker '" + worker.id() + "' runs under policy '" + policy.name()
-								+ "', whose outbound handler '" + beanName + "' is not available. Define an"
-								+ " OutboundHandler bean named '" + beanName + "', or remove "
-								+ QuotaProperties.POLICIES + policy.name() + ".outbound.handler.");
+				throw new WorkerLoadException(workerId,
+						"Worker '" + workerId + "' runs under policy '" + policy.name() + "', whose outbound handler '"
+								+ beanName + "' is not available. Define an" + " OutboundHandler bean named '"
+								+ beanName + "', or remove " + QuotaProperties.POLICIES + policy.name()
+								+ ".outbound.handler.");
 			}
-			// The policy's handler runs last: the administrator's rules have the final
-			// word.
 			handlers.add(bean);
 		}
 		EgressGuard guard = this.guards.computeIfAbsent(policy.name() + "\u0000" + policy.allowedHosts(),
 				(key) -> EgressGuard.of(policy.allowedHosts()));
-		FetchHost fetch = new FetchHost(this, worker, policy, handlers, guard);
-		worker.runtime().invokeMember("installFetch", fetch);
+		return new Egress(this, workerId, listener, policy, handlers, guard);
+	}
+
+	/**
+	 * Relays every fetch of the workers loaded from now on (in a worker host).
+	 * @param relays gives the relay of the worker being loaded, on the loading thread
+	 */
+	void relayFetches(java.util.function.Supplier<@Nullable FetchRelay> relays) {
+		this.relays = relays;
 	}
 
 	/**

@@ -205,12 +205,19 @@ final class Watchdog implements AutoCloseable {
 	 * @param property the property to raise, or {@code null} for the policy's quota
 	 */
 	void kill(Watch watch, QuotaKind kind, long limit, long used, @Nullable String property) {
-		if (watch.killing) {
+		if (watch.killing || watch.done) {
 			return;
 		}
 		watch.killing = true;
 		watch.killedAtNanos = System.nanoTime();
-		Runnable task = () -> watch.worker.kill(kind, limit, used, property);
+		Runnable task = () -> {
+			// The reaper may run after the invocation ended on its own (a loaded machine,
+			// or a heap-guard decision on an invocation that was about to return): an
+			// idle worker is innocent, and killing it would fail its next call.
+			if (!watch.done) {
+				watch.worker.kill(kind, limit, used, property);
+			}
+		};
 		try {
 			this.reaper.execute(task);
 		}

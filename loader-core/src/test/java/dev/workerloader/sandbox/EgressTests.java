@@ -135,13 +135,13 @@ class EgressTests {
 
 	@Test
 	void textTypesAreDecodedAndEverythingElseCrossesAsBytes() {
-		assertThat(FetchHost.isText("text/html; charset=utf-8")).isTrue();
-		assertThat(FetchHost.isText("application/json")).isTrue();
-		assertThat(FetchHost.isText("application/problem+json")).isTrue();
-		assertThat(FetchHost.isText("")).isTrue();
-		assertThat(FetchHost.isText("application/octet-stream")).isFalse();
-		assertThat(FetchHost.isText("image/png")).isFalse();
-		assertThat(FetchHost.isText("application/gzip")).isFalse();
+		assertThat(Egress.isText("text/html; charset=utf-8")).isTrue();
+		assertThat(Egress.isText("application/json")).isTrue();
+		assertThat(Egress.isText("application/problem+json")).isTrue();
+		assertThat(Egress.isText("")).isTrue();
+		assertThat(Egress.isText("application/octet-stream")).isFalse();
+		assertThat(Egress.isText("image/png")).isFalse();
+		assertThat(Egress.isText("application/gzip")).isFalse();
 	}
 
 	@Test

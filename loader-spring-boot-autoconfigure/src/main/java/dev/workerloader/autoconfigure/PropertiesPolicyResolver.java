@@ -67,16 +67,6 @@ final class PropertiesPolicyResolver implements PolicyResolver, SmartInitializin
 		}
 		for (WorkerPolicy policy : resolved.values()) {
 			validate(policy, beanFactory);
-			if (policy.isolation().isProcess()) {
-				try {
-					// Issue 16: what the process tier cannot enforce yet is refused here.
-					ProcessWorkerLoader.check(policy);
-				}
-				catch (IllegalArgumentException ex) {
-					throw new InvalidConfigurationPropertyValueException(key(policy.name(), "isolation"), "process",
-							ex.getMessage());
-				}
-			}
 		}
 		this.policies = Collections.unmodifiableMap(resolved);
 		warnAboutWideningSettings();

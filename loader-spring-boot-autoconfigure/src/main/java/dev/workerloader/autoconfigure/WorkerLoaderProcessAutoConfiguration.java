@@ -5,6 +5,7 @@ import java.util.Map;
 
 import dev.workerloader.WorkerListener;
 import dev.workerloader.binding.BindingProvider;
+import dev.workerloader.egress.OutboundHandler;
 import dev.workerloader.policy.PolicyResolver;
 import dev.workerloader.process.ProcessWorkerLoader;
 import dev.workerloader.process.TieredWorkerLoader;
@@ -54,13 +55,20 @@ public final class WorkerLoaderProcessAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	ProcessWorkerLoader workerLoaderProcessTier(PolicyResolver policies, BindingProvider bindings,
-			ObjectProvider<ClientIdResolver> clientIds) {
+			ObjectProvider<ClientIdResolver> clientIds, ClientRateLimiter rateLimiter,
+			ObjectProvider<WorkerListener> listeners, ListableBeanFactory beanFactory) {
 		ClientIdResolver clientIdResolver = clientIds.getIfUnique(() -> ClientIdResolver.NONE);
-		ProcessWorkerLoader loader = ProcessWorkerLoader.builder()
+		// The same rate limiter and outbound handlers as in-process: both tiers count
+		// against the same buckets, and relayed fetches follow the same rules.
+		ProcessWorkerLoader.Builder builder = ProcessWorkerLoader.builder()
 			.policies(policies)
 			.bindings(bindings)
 			.clientIdResolver(clientIdResolver::currentClientId)
-			.build();
+			.rateLimiter(rateLimiter)
+			.outboundHandlers(
+					(name) -> beanFactory.containsBean(name) ? beanFactory.getBean(name, OutboundHandler.class) : null);
+		listeners.orderedStream().forEach(builder::listener);
+		ProcessWorkerLoader loader = builder.build();
 		// Start the warm hosts now, off the startup thread: the first load finds one.
 		Thread warmUp = new Thread(() -> {
 			try {

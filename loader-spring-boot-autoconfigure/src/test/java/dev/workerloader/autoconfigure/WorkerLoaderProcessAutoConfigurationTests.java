@@ -3,12 +3,14 @@ package dev.workerloader.autoconfigure;
 import dev.workerloader.Worker;
 import dev.workerloader.WorkerCode;
 import dev.workerloader.WorkerLoader;
+import dev.workerloader.WorkerRateLimitedException;
 import dev.workerloader.actuate.endpoint.WorkerLoaderEndpoint;
 import dev.workerloader.metrics.WorkerHostMetrics;
 import dev.workerloader.policy.PolicyResolver;
 import dev.workerloader.policy.WorkerIsolation;
 import dev.workerloader.process.ProcessWorkerLoader;
 import dev.workerloader.process.TieredWorkerLoader;
+import dev.workerloader.ratelimit.ClientRateLimiter;
 import dev.workerloader.sandbox.GraalWorkerLoader;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -21,6 +23,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The process-isolation tier behind the {@code LOADER} bean (issue 16).
@@ -90,16 +93,30 @@ class WorkerLoaderProcessAutoConfigurationTests {
 	}
 
 	@Test
-	void aProcessPolicyThatNeedsFetchFailsStartupNamingTheKey() {
+	void aProcessPolicyMayUseFetchAndRateLimitsWhichTheApplicationApplies() {
 		this.contextRunner
 			.withPropertyValues("worker-loader.policies.isolated.isolation=process",
-					"worker-loader.policies.isolated.outbound.allowed-hosts=api.example.com")
-			.run((context) -> assertThat(context).hasFailed()
-				.getFailure()
-				.rootCause()
-				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
-				.hasMessageContaining("worker-loader.policies.isolated.isolation")
-				.hasMessageContaining("do not relay fetch() yet"));
+					"worker-loader.policies.isolated.outbound.allowed-hosts=http://127.0.0.1:9",
+					"worker-loader.policies.isolated.rate-limit.capacity=1",
+					"worker-loader.policies.isolated.rate-limit.refill-tokens=1",
+					"worker-loader.policies.isolated.rate-limit.refill-period=1h")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				WorkerLoader loader = context.getBean(WorkerLoader.class);
+				WorkerCode code = WorkerCode.builder()
+					.module("agent.js", "export default { run() { return 'ran'; } };")
+					.policy("isolated")
+					.clientId("erin")
+					.build();
+				try (Worker worker = loader.load(code)) {
+					// The load took the bucket's only token: the call is refused here, by
+					// the same rate limiter as in-process.
+					assertThatExceptionOfType(WorkerRateLimitedException.class)
+						.isThrownBy(() -> worker.getEntrypoint().call("run"))
+						.withMessageContaining("worker-loader.policies.isolated.rate-limit");
+				}
+				assertThat(context.getBean(ClientRateLimiter.class).refusalsByPolicy()).containsEntry("isolated", 1L);
+			});
 	}
 
 	@Test

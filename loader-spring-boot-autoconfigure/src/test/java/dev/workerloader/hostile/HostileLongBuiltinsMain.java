@@ -139,6 +139,8 @@ public final class HostileLongBuiltinsMain {
 			return ex.kind().name() + (ex.getMessage().contains("heap-guard-threshold") ? "-HEAP" : "");
 		}
 		catch (WorkerException ex) {
+			// Not a quota answer: the message says which path gave it (no secret here).
+			System.out.println("DETAIL " + ex.getClass().getSimpleName() + ": " + ex.getMessage());
 			return ex.getClass().getSimpleName() + ":" + ex.getName();
 		}
 		catch (RuntimeException ex) {
