@@ -17,7 +17,11 @@ import dev.workerloader.WorkerClosedException;
 import dev.workerloader.WorkerHostFailedException;
 import dev.workerloader.policy.WorkerPolicy;
 import dev.workerloader.ratelimit.ClientRateLimiter;
+import dev.workerloader.WorkerRequest;
+import dev.workerloader.WorkerResponse;
+import dev.workerloader.policy.WorkerLimits;
 import dev.workerloader.sandbox.BindingDispatcher;
+import dev.workerloader.sandbox.CallLimits;
 import dev.workerloader.sandbox.FetchGateway;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -82,7 +86,16 @@ final class ProcessWorker implements Worker {
 	public Entrypoint getEntrypoint(String name, Map<String, ?> props) {
 		Objects.requireNonNull(name, "'name' must not be null");
 		Objects.requireNonNull(props, "'props' must not be null");
-		return new ProcessEntrypoint(name, props);
+		return new ProcessEntrypoint(name, props, null);
+	}
+
+	@Override
+	public Entrypoint getEntrypoint(String name, Map<String, ?> props, WorkerLimits limits) {
+		Objects.requireNonNull(name, "'name' must not be null");
+		Objects.requireNonNull(props, "'props' must not be null");
+		Objects.requireNonNull(limits, "'limits' must not be null");
+		CallLimits.check(this.id, this.policy, this.calls.limits(), limits);
+		return new ProcessEntrypoint(name, props, limits);
 	}
 
 	@Override
@@ -112,7 +125,12 @@ final class ProcessWorker implements Worker {
 		}
 	}
 
-	Invocation invoke(String entrypoint, Map<String, ?> props, String method, @Nullable Object param) {
+	/**
+	 * Sends one call (or, in {@code fetch} mode, one HTTP request to the export's
+	 * {@code fetch} handler) and waits for its reply.
+	 */
+	private JsonNode request(String entrypoint, Map<String, ?> props, String method, @Nullable Object param,
+			@Nullable WorkerLimits limits, @Nullable WorkerRequest httpRequest) {
 		this.lock.lock();
 		try {
 			if (this.closed) {
@@ -124,7 +142,13 @@ final class ProcessWorker implements Worker {
 			this.calls.rateLimiter().acquire(this.id, this.calls.policy(), this.calls.namedClientId(), "call");
 			ObjectNode request = this.host.frame("call").put("e", entrypoint).put("m", method);
 			request.set("props", this.host.mapper().valueToTree(props));
-			request.set("a", this.host.mapper().valueToTree(param));
+			request.set("a", this.host.mapper().valueToTree((httpRequest != null) ? httpRequest : param));
+			if (httpRequest != null) {
+				request.put("mode", "fetch");
+			}
+			if (limits != null) {
+				request.set("l", this.host.mapper().valueToTree(limits));
+			}
 			JsonNode reply;
 			try {
 				reply = this.host.request(request, this.handle, this.id, this.timeout, this.bindings,
@@ -137,18 +161,30 @@ final class ProcessWorker implements Worker {
 			if ("error".equals(reply.path("t").asString())) {
 				throw HostErrors.fromFrame(reply, this.id, this.policy);
 			}
-			List<LogEntry> logs = new ArrayList<>();
-			for (JsonNode entry : reply.path("logs")) {
-				logs.add(new LogEntry(entry.path("l").asString(), entry.path("m").asString()));
-			}
-			Object value = this.host.mapper().treeToValue(reply.path("v"), Object.class);
-			return new Invocation(value, logs, reply.path("truncated").asBoolean(),
-					Duration.ofNanos(reply.path("cpu").asLong()), Duration.ofNanos(reply.path("wall").asLong()),
-					reply.path("alloc").asLong());
+			return reply;
 		}
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	Invocation invoke(String entrypoint, Map<String, ?> props, String method, @Nullable Object param,
+			@Nullable WorkerLimits limits) {
+		JsonNode reply = request(entrypoint, props, method, param, limits, null);
+		List<LogEntry> logs = new ArrayList<>();
+		for (JsonNode entry : reply.path("logs")) {
+			logs.add(new LogEntry(entry.path("l").asString(), entry.path("m").asString()));
+		}
+		Object value = this.host.mapper().treeToValue(reply.path("v"), Object.class);
+		return new Invocation(value, logs, reply.path("truncated").asBoolean(),
+				Duration.ofNanos(reply.path("cpu").asLong()), Duration.ofNanos(reply.path("wall").asLong()),
+				reply.path("alloc").asLong());
+	}
+
+	WorkerResponse fetch(String entrypoint, Map<String, ?> props, WorkerRequest request,
+			@Nullable WorkerLimits limits) {
+		JsonNode reply = request(entrypoint, props, "fetch", null, limits, request);
+		return this.host.mapper().treeToValue(reply.path("v"), WorkerResponse.class);
 	}
 
 	@Override
@@ -164,9 +200,10 @@ final class ProcessWorker implements Worker {
 	 * @param namedClientId the client the code names, or {@code null}
 	 * @param rateLimiter the rate limiter
 	 * @param fetches the worker's egress
+	 * @param limits the worker's limits: its policy's, lowered by its code
 	 */
 	record Calls(WorkerPolicy policy, @Nullable String namedClientId, ClientRateLimiter rateLimiter,
-			FetchGateway.WorkerFetches fetches) {
+			FetchGateway.WorkerFetches fetches, WorkerLimits limits) {
 	}
 
 	private final class ProcessEntrypoint implements Entrypoint {
@@ -175,15 +212,30 @@ final class ProcessWorker implements Worker {
 
 		private final Map<String, ?> props;
 
-		ProcessEntrypoint(String name, Map<String, ?> props) {
+		private final @Nullable WorkerLimits limits;
+
+		ProcessEntrypoint(String name, Map<String, ?> props, @Nullable WorkerLimits limits) {
 			this.name = name;
 			this.props = Map.copyOf(props);
+			this.limits = limits;
 		}
 
 		@Override
 		public Invocation invoke(String method, @Nullable Object param) {
 			Objects.requireNonNull(method, "'method' must not be null");
-			return ProcessWorker.this.invoke(this.name, this.props, method, param);
+			return ProcessWorker.this.invoke(this.name, this.props, method, param, this.limits);
+		}
+
+		@Override
+		public WorkerResponse fetch(WorkerRequest request) {
+			Objects.requireNonNull(request, "'request' must not be null");
+			return ProcessWorker.this.fetch(this.name, this.props, request, this.limits);
+		}
+
+		@Override
+		public CompletableFuture<WorkerResponse> fetchAsync(WorkerRequest request) {
+			Objects.requireNonNull(request, "'request' must not be null");
+			return CompletableFuture.supplyAsync(() -> fetch(request), ProcessWorker.this.executor);
 		}
 
 		@Override

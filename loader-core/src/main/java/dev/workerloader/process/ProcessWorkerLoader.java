@@ -23,6 +23,7 @@ import java.util.function.Supplier;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Scheduler;
 import dev.workerloader.Worker;
 import dev.workerloader.WorkerCode;
 import dev.workerloader.WorkerCode.BindingRef;
@@ -125,6 +126,10 @@ public final class ProcessWorkerLoader implements WorkerLoader, AutoCloseable {
 		}
 		this.kept = Caffeine.newBuilder()
 			.maximumSize(builder.keptMaxWorkers)
+			// As in-process: a kept worker nobody asked for within the idle timeout is
+			// closed, and its handle in the host released.
+			.expireAfterAccess(builder.keptIdleTimeout)
+			.scheduler(Scheduler.systemScheduler())
 			.executor(Runnable::run)
 			.<KeptKey, ProcessWorker>removalListener((key, worker, cause) -> {
 				if (worker != null && cause != RemovalCause.REPLACED) {
@@ -279,8 +284,9 @@ public final class ProcessWorkerLoader implements WorkerLoader, AutoCloseable {
 		WorkerHost host = place(policy.isolation().hostHeap());
 		long handle = host.newHandle();
 		ProcessWorker worker = new ProcessWorker(id,
-				new ProcessWorker.Calls(policy, code.clientId(), this.rateLimiter, fetches), host, handle, dispatcher,
-				timeout, this.executor);
+				new ProcessWorker.Calls(policy, code.clientId(), this.rateLimiter, fetches,
+						(code.limits() != null) ? policy.limits().lowest(code.limits()) : policy.limits()),
+				host, handle, dispatcher, timeout, this.executor);
 		JsonNode reply;
 		try {
 			reply = host.request(request, handle, id, timeout, dispatcher, fetches);
@@ -515,6 +521,8 @@ public final class ProcessWorkerLoader implements WorkerLoader, AutoCloseable {
 
 		private long keptMaxWorkers = 1000;
 
+		private Duration keptIdleTimeout = Duration.ofMinutes(30);
+
 		private ClientRateLimiter rateLimiter = new ClientRateLimiter(ClientIdResolver.NONE);
 
 		private Function<String, @Nullable OutboundHandler> outboundHandlers = (name) -> null;
@@ -642,7 +650,24 @@ public final class ProcessWorkerLoader implements WorkerLoader, AutoCloseable {
 		 * @return this builder
 		 */
 		public Builder keptMaxWorkers(long maxWorkers) {
+			if (maxWorkers < 1) {
+				throw new IllegalArgumentException("'keptMaxWorkers' must be at least 1, but was " + maxWorkers);
+			}
 			this.keptMaxWorkers = maxWorkers;
+			return this;
+		}
+
+		/**
+		 * Sets how long a kept worker may go without being asked for before it is closed.
+		 * @param idleTimeout the timeout, positive
+		 * @return this builder
+		 */
+		public Builder keptIdleTimeout(Duration idleTimeout) {
+			Objects.requireNonNull(idleTimeout, "'idleTimeout' must not be null");
+			if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+				throw new IllegalArgumentException("'keptIdleTimeout' must be positive, but was " + idleTimeout);
+			}
+			this.keptIdleTimeout = idleTimeout;
 			return this;
 		}
 

@@ -15,10 +15,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.workerloader.Entrypoint;
 import dev.workerloader.Invocation;
 import dev.workerloader.LogEntry;
 import dev.workerloader.Worker;
 import dev.workerloader.WorkerCode;
+import dev.workerloader.WorkerRequest;
+import dev.workerloader.WorkerResponse;
 import dev.workerloader.binding.BindingProvider;
 import dev.workerloader.binding.ExposedBinding;
 import dev.workerloader.policy.PolicyResolver;
@@ -212,9 +215,22 @@ public final class WorkerHostMain {
 			}
 			Map<String, Object> props = mapper.convertValue(frame.path("props"),
 					mapper.getTypeFactory().constructMapType(Map.class, String.class, Object.class));
+			Map<String, Object> givenProps = (props != null) ? props : Map.of();
+			String name = frame.path("e").asString();
+			Entrypoint entrypoint = frame.hasNonNull("l")
+					? worker.getEntrypoint(name, givenProps, mapper.treeToValue(frame.path("l"), WorkerLimits.class))
+					: worker.getEntrypoint(name, givenProps);
+			if ("fetch".equals(frame.path("mode").asString())) {
+				// The export's fetch handler (issue 19): the request in, the response
+				// out.
+				WorkerRequest request = mapper.treeToValue(frame.path("a"), WorkerRequest.class);
+				entrypoint.fetchAsync(request)
+					.whenComplete(
+							(response, error) -> reply(frame, (error == null) ? response(response) : failure(error)));
+				return;
+			}
 			Object param = mapper.treeToValue(frame.path("a"), Object.class);
-			invocation = worker.getEntrypoint(frame.path("e").asString(), (props != null) ? props : Map.of())
-				.invokeAsync(frame.path("m").asString(), param);
+			invocation = entrypoint.invokeAsync(frame.path("m").asString(), param);
 		}
 		catch (RuntimeException ex) {
 			reply(frame, HostErrors.toFrame(this.channel, ex));
@@ -222,6 +238,17 @@ public final class WorkerHostMain {
 		}
 		// Completed on the sandbox thread, which sends the reply itself.
 		invocation.whenComplete((result, error) -> reply(frame, (error == null) ? result(result) : failure(error)));
+	}
+
+	private ObjectNode response(WorkerResponse response) {
+		try {
+			ObjectNode reply = this.channel.frame("result");
+			reply.set("v", this.channel.mapper().valueToTree(response));
+			return reply;
+		}
+		catch (RuntimeException ex) {
+			return HostErrors.toFrame(this.channel, ex);
+		}
 	}
 
 	private ObjectNode result(Invocation invocation) {

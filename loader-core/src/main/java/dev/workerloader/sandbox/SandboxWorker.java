@@ -285,14 +285,7 @@ final class SandboxWorker implements Worker {
 	@Override
 	public Entrypoint getEntrypoint(String name, Map<String, ?> props, WorkerLimits limits) {
 		java.util.Objects.requireNonNull(limits, "'limits' must not be null");
-		long fixed = limits().statements();
-		if (limits.statements() != 0 && (fixed == 0 || limits.statements() < fixed)) {
-			// Silently ignoring it would break "the lowest wins" (issue 19).
-			throw new IllegalArgumentException("Worker '" + this.id + "': a call cannot lower the statement limit (to "
-					+ limits.statements() + "): it is fixed when the worker's context is built. Set it with"
-					+ " WorkerCode.Builder.limits(...) or " + QuotaProperties.limit(this.policy.name(), "statements")
-					+ ", and leave statements at 0 in the call's limits.");
-		}
+		CallLimits.check(this.id, this.policy.name(), limits(), limits);
 		return new SandboxEntrypoint(this, name, this.loader.codec().toJson(props), limits);
 	}
 

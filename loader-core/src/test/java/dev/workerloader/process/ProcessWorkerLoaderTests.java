@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import dev.workerloader.Entrypoint;
 import dev.workerloader.QuotaKind;
 import dev.workerloader.Worker;
 import dev.workerloader.WorkerBinding;
@@ -16,6 +17,8 @@ import dev.workerloader.WorkerHostFailedException.Cause;
 import dev.workerloader.WorkerMethod;
 import dev.workerloader.WorkerPolicyException;
 import dev.workerloader.WorkerQuotaExceededException;
+import dev.workerloader.WorkerRequest;
+import dev.workerloader.WorkerResponse;
 import dev.workerloader.binding.BindingProvider;
 import dev.workerloader.binding.ExposedBinding;
 import dev.workerloader.policy.PolicyResolver;
@@ -28,6 +31,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
@@ -152,6 +156,27 @@ class ProcessWorkerLoaderTests {
 	}
 
 	@Test
+	void aKeptWorkerNobodyAsksForIsClosedAfterTheIdleTimeout() {
+		try (ProcessWorkerLoader own = ProcessWorkerLoader.builder()
+			.policies(PolicyResolver.of(WorkerPolicy.of("isolated", WorkerLimits.DEFAULTS).withIsolation(PROCESS)))
+			.hostsPerPool(1)
+			.keptIdleTimeout(Duration.ofMillis(300))
+			.build()) {
+			Worker kept = own.get("idle", () -> code("isolated", "run() { return 'kept'; }"));
+			assertThat(kept.getEntrypoint().call("run")).isEqualTo("kept");
+			org.awaitility.Awaitility.await()
+				.atMost(Duration.ofSeconds(20))
+				.until(() -> own.findKept("idle") == null && kept.isClosed());
+			assertThatExceptionOfType(dev.workerloader.WorkerClosedException.class)
+				.isThrownBy(() -> kept.getEntrypoint().call("run"));
+			// Asked for again, it is loaded anew.
+			assertThat(own.get("idle", () -> code("isolated", "run() { return 'again'; }")).getEntrypoint().call("run"))
+				.isEqualTo("again");
+			assertThat(own.hosts()).singleElement().satisfies((host) -> assertThat(host.workers()).isEqualTo(1));
+		}
+	}
+
+	@Test
 	void inProcessPoliciesAreRefused() {
 		assertThatExceptionOfType(WorkerPolicyException.class)
 			.isThrownBy(() -> loader.load(code("local", "run() { return 1; }")))
@@ -229,6 +254,41 @@ class ProcessWorkerLoaderTests {
 				});
 		}
 		assertServed();
+	}
+
+	@Test
+	void aCallMayLowerItsLimitsButNotTheStatementLimit() {
+		try (Worker worker = loader.load(code("isolated", "spin() { for (;;) {} }, ok() { return 'ok'; }"))) {
+			Entrypoint lowered = worker.getEntrypoint("default", Map.of(),
+					WorkerLimits.DEFAULTS.withCpuTime(Duration.ofMillis(1500)).withWallTime(Duration.ofSeconds(4)));
+			assertThat(lowered.call("ok")).isEqualTo("ok");
+			assertThatExceptionOfType(WorkerQuotaExceededException.class).isThrownBy(() -> lowered.call("spin"))
+				.satisfies((ex) -> assertThat(ex.limit()).isEqualTo(Duration.ofMillis(1500).toNanos()));
+		}
+		try (Worker worker = loader.load(code("isolated", "ok() { return 'ok'; }"))) {
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> worker.getEntrypoint("default", Map.of(), WorkerLimits.DEFAULTS.withStatements(10)))
+				.withMessageContaining("a call cannot lower the statement limit")
+				.withMessageContaining("worker-loader.policies.isolated.limits.statements");
+		}
+	}
+
+	@Test
+	void theFetchHandlerOfAnExportServesHttpRequests() {
+		try (Worker worker = loader.load(WorkerCode.builder()
+			.module("agent.js",
+					"export default { async fetch(request, env, ctx) { const body = await request.text();"
+							+ " return new Response('hi ' + new URL(request.url).pathname + ' ' + body,"
+							+ " { status: 201, headers: { 'x-agent': 'yes' } }); } };")
+			.policy("isolated")
+			.build())) {
+			WorkerResponse response = worker.getEntrypoint()
+				.fetch(WorkerRequest.of("POST", "https://agent.example/orders", "text/plain", "two"));
+			assertThat(response.status()).isEqualTo(201);
+			assertThat(response.headers()).containsEntry("x-agent", List.of("yes"));
+			assertThat(new String(response.body(), java.nio.charset.StandardCharsets.UTF_8))
+				.isEqualTo("hi /orders two");
+		}
 	}
 
 	@Test

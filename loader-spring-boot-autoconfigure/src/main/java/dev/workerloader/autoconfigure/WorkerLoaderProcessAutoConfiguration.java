@@ -1,5 +1,6 @@
 package dev.workerloader.autoconfigure;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -25,6 +26,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
@@ -54,9 +56,23 @@ public final class WorkerLoaderProcessAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	ProcessWorkerLoader workerLoaderProcessTier(PolicyResolver policies, BindingProvider bindings,
-			ObjectProvider<ClientIdResolver> clientIds, ClientRateLimiter rateLimiter,
+	ProcessWorkerLoader workerLoaderProcessTier(WorkerLoaderProperties properties, PolicyResolver policies,
+			BindingProvider bindings, ObjectProvider<ClientIdResolver> clientIds, ClientRateLimiter rateLimiter,
 			ObjectProvider<WorkerListener> listeners, ListableBeanFactory beanFactory) {
+		WorkerLoaderProperties.ProcessTier tier = properties.getProcess();
+		String prefix = WorkerLoaderProperties.CONFIG_PREFIX + ".process";
+		if (tier.getHostsPerPool() < 1) {
+			throw new InvalidConfigurationPropertyValueException(prefix + ".hosts-per-pool", tier.getHostsPerPool(),
+					"At least one worker host must run per pool.");
+		}
+		if (tier.getGrace().isNegative()) {
+			throw new InvalidConfigurationPropertyValueException(prefix + ".grace", tier.getGrace(),
+					"The grace must not be negative.");
+		}
+		if (tier.getStartTimeout().isNegative() || tier.getStartTimeout().isZero()) {
+			throw new InvalidConfigurationPropertyValueException(prefix + ".start-timeout", tier.getStartTimeout(),
+					"A worker host needs time to start: set a positive timeout.");
+		}
 		ClientIdResolver clientIdResolver = clientIds.getIfUnique(() -> ClientIdResolver.NONE);
 		// The same rate limiter and outbound handlers as in-process: both tiers count
 		// against the same buckets, and relayed fetches follow the same rules.
@@ -65,8 +81,17 @@ public final class WorkerLoaderProcessAutoConfiguration {
 			.bindings(bindings)
 			.clientIdResolver(clientIdResolver::currentClientId)
 			.rateLimiter(rateLimiter)
+			.hostsPerPool(tier.getHostsPerPool())
+			.grace(tier.getGrace())
+			.startTimeout(tier.getStartTimeout())
+			// The same bound as the in-process kept workers (whose bean validates it).
+			.keptMaxWorkers(Math.max(1, properties.getKept().getMaxWorkers()))
 			.outboundHandlers(
 					(name) -> beanFactory.containsBean(name) ? beanFactory.getBean(name, OutboundHandler.class) : null);
+		Duration idleTimeout = properties.getKept().getIdleTimeout();
+		if (!idleTimeout.isNegative() && !idleTimeout.isZero()) {
+			builder.keptIdleTimeout(idleTimeout);
+		}
 		listeners.orderedStream().forEach(builder::listener);
 		ProcessWorkerLoader loader = builder.build();
 		// Start the warm hosts now, off the startup thread: the first load finds one.

@@ -58,6 +58,8 @@ public class WorkerLoaderProperties {
 
 	private final Kept kept = new Kept();
 
+	private final ProcessTier process = new ProcessTier();
+
 	private final Audit audit = new Audit();
 
 	private final Kv kv = new Kv();
@@ -104,6 +106,10 @@ public class WorkerLoaderProperties {
 
 	public Kept getKept() {
 		return this.kept;
+	}
+
+	public ProcessTier getProcess() {
+		return this.process;
 	}
 
 	public Cache getCache() {
@@ -900,6 +906,53 @@ public class WorkerLoaderProperties {
 
 		public void setMaxSize(long maxSize) {
 			this.maxSize = maxSize;
+		}
+
+	}
+
+	/**
+	 * The worker host processes of policies with isolation 'process' (issue 16).
+	 */
+	public static class ProcessTier {
+
+		/**
+		 * Warm worker hosts per host heap size; workers are placed on the least busy.
+		 */
+		private int hostsPerPool = 2;
+
+		/**
+		 * How long past a policy's wall-time limit a host may take to answer before it is
+		 * killed as unresponsive.
+		 */
+		private Duration grace = Duration.ofSeconds(2);
+
+		/**
+		 * How long a worker host may take to start and connect.
+		 */
+		private Duration startTimeout = Duration.ofSeconds(60);
+
+		public int getHostsPerPool() {
+			return this.hostsPerPool;
+		}
+
+		public void setHostsPerPool(int hostsPerPool) {
+			this.hostsPerPool = hostsPerPool;
+		}
+
+		public Duration getGrace() {
+			return this.grace;
+		}
+
+		public void setGrace(Duration grace) {
+			this.grace = grace;
+		}
+
+		public Duration getStartTimeout() {
+			return this.startTimeout;
+		}
+
+		public void setStartTimeout(Duration startTimeout) {
+			this.startTimeout = startTimeout;
 		}
 
 	}

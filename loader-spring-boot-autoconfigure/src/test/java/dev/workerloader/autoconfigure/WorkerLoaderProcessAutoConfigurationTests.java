@@ -120,6 +120,27 @@ class WorkerLoaderProcessAutoConfigurationTests {
 	}
 
 	@Test
+	void theHostPoolIsConfiguredWithProperties() {
+		this.contextRunner
+			.withPropertyValues("worker-loader.policies.isolated.isolation=process",
+					"worker-loader.process.hosts-per-pool=1", "worker-loader.process.grace=500ms")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				ProcessWorkerLoader tier = context.getBean(ProcessWorkerLoader.class);
+				tier.warmUp();
+				assertThat(tier.hosts()).hasSize(1);
+			});
+		this.contextRunner
+			.withPropertyValues("worker-loader.policies.isolated.isolation=process",
+					"worker-loader.process.hosts-per-pool=0")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("worker-loader.process.hosts-per-pool"));
+	}
+
+	@Test
 	void aHostHeapBelowTheMinimumFailsStartupNamingTheKey() {
 		this.contextRunner
 			.withPropertyValues("worker-loader.policies.isolated.isolation=process",
