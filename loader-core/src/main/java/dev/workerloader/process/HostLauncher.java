@@ -3,6 +3,7 @@ package dev.workerloader.process;
 import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.ArrayList;
@@ -41,6 +42,8 @@ final class HostLauncher {
 			"--sun-misc-unsafe-memory-access" };
 
 	private static volatile @Nullable Boolean unshare;
+
+	private static volatile @Nullable String classpath;
 
 	private HostLauncher() {
 	}
@@ -134,11 +137,39 @@ final class HostLauncher {
 	}
 
 	static String classpath() {
+		String known = classpath;
+		if (known == null) {
+			// Computed once: from an executable jar it copies jars out.
+			known = computeClasspath();
+			classpath = known;
+		}
+		return known;
+	}
+
+	private static String computeClasspath() {
 		Set<String> entries = new LinkedHashSet<>();
+		Set<NestedJars.Nested> nested = new LinkedHashSet<>();
 		for (String name : CORE_CLASSES) {
-			String location = location(name);
+			URL url = codeSource(name);
+			NestedJars.Nested inner = (url != null) ? NestedJars.parse(url.toString()) : null;
+			if (inner != null) {
+				nested.add(inner);
+				continue;
+			}
+			String location = location(url);
 			if (location != null) {
 				entries.add(location);
+			}
+		}
+		URL engine = codeSource("org.graalvm.polyglot.Context");
+		if (!nested.isEmpty() || (engine != null && NestedJars.parse(engine.toString()) != null)) {
+			// A Spring Boot executable jar: copy the core's and the engine's jars out.
+			try {
+				entries.addAll(NestedJars.extract(HostLauncher.class.getClassLoader(), nested));
+			}
+			catch (java.io.IOException ex) {
+				throw new IllegalStateException("The worker host jars could not be copied out of the application's"
+						+ " jar into java.io.tmpdir: " + ex.getMessage(), ex);
 			}
 		}
 		for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
@@ -151,15 +182,26 @@ final class HostLauncher {
 		return String.join(File.pathSeparator, entries);
 	}
 
-	private static @Nullable String location(String className) {
+	private static @Nullable URL codeSource(String className) {
 		try {
 			CodeSource source = Class.forName(className, false, HostLauncher.class.getClassLoader())
 				.getProtectionDomain()
 				.getCodeSource();
-			return (source != null && source.getLocation() != null) ? Path.of(source.getLocation().toURI()).toString()
-					: null;
+			return (source != null) ? source.getLocation() : null;
 		}
-		catch (ClassNotFoundException | URISyntaxException | IllegalArgumentException | SecurityException ex) {
+		catch (ClassNotFoundException | SecurityException ex) {
+			return null;
+		}
+	}
+
+	private static @Nullable String location(@Nullable URL url) {
+		if (url == null) {
+			return null;
+		}
+		try {
+			return Path.of(url.toURI()).toString();
+		}
+		catch (URISyntaxException | IllegalArgumentException | java.nio.file.FileSystemNotFoundException ex) {
 			return null;
 		}
 	}

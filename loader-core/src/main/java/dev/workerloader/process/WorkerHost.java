@@ -69,6 +69,9 @@ final class WorkerHost {
 	 */
 	private static final int OUT_OF_MEMORY_EXIT = 3;
 
+	/** The longest socket path used: sun_path holds 108 bytes on Linux, 104 on macOS. */
+	private static final int MAX_SOCKET_PATH = 100;
+
 	private final long id;
 
 	private final long heap;
@@ -120,8 +123,7 @@ final class WorkerHost {
 
 	static WorkerHost start(long id, long heap, JsonMapper mapper, Duration timeout,
 			BiConsumer<WorkerHost, Cause> onFailure) throws IOException {
-		Path directory = Files.createTempDirectory("worker-host-",
-				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+		Path directory = socketDirectory();
 		Path path = directory.resolve("channel.sock");
 		Process process = null;
 		try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -169,6 +171,31 @@ final class WorkerHost {
 			Files.deleteIfExists(path);
 			Files.deleteIfExists(directory);
 		}
+	}
+
+	/**
+	 * A fresh private directory for the channel's socket file: in {@code java.io.tmpdir},
+	 * or in {@code /tmp} when that path is too long for a Unix domain socket (about 100
+	 * bytes on Linux and macOS).
+	 */
+	private static Path socketDirectory() throws IOException {
+		var owner = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+		Path directory = Files.createTempDirectory("worker-host-", owner);
+		if (directory.resolve("channel.sock").toString().length() <= MAX_SOCKET_PATH) {
+			return directory;
+		}
+		Files.deleteIfExists(directory);
+		Path shorter = Path.of("/tmp");
+		if (Files.isDirectory(shorter) && Files.isWritable(shorter)) {
+			Path fallback = Files.createTempDirectory(shorter, "worker-host-", owner);
+			if (fallback.resolve("channel.sock").toString().length() <= MAX_SOCKET_PATH) {
+				return fallback;
+			}
+			Files.deleteIfExists(fallback);
+		}
+		throw new IOException("java.io.tmpdir (" + System.getProperty("java.io.tmpdir") + ") is too long a path"
+				+ " for a Unix domain socket, and /tmp is not usable: start the JVM with a shorter"
+				+ " -Djava.io.tmpdir");
 	}
 
 	long id() {
