@@ -129,7 +129,7 @@ final class ProcessWorker implements Worker {
 	 * Sends one call (or, in {@code fetch} mode, one HTTP request to the export's
 	 * {@code fetch} handler) and waits for its reply.
 	 */
-	private JsonNode request(String entrypoint, Map<String, ?> props, String method, @Nullable Object param,
+	private JsonNode request(String entrypoint, JsonNode props, String method, @Nullable Object param,
 			@Nullable WorkerLimits limits, @Nullable WorkerRequest httpRequest) {
 		this.lock.lock();
 		try {
@@ -141,7 +141,7 @@ final class ProcessWorker implements Worker {
 			// shared), as in-process.
 			this.calls.rateLimiter().acquire(this.id, this.calls.policy(), this.calls.namedClientId(), "call");
 			ObjectNode request = this.host.frame("call").put("e", entrypoint).put("m", method);
-			request.set("props", this.host.mapper().valueToTree(props));
+			request.set("props", props);
 			request.set("a", this.host.mapper().valueToTree((httpRequest != null) ? httpRequest : param));
 			if (httpRequest != null) {
 				request.put("mode", "fetch");
@@ -168,7 +168,7 @@ final class ProcessWorker implements Worker {
 		}
 	}
 
-	Invocation invoke(String entrypoint, Map<String, ?> props, String method, @Nullable Object param,
+	Invocation invoke(String entrypoint, JsonNode props, String method, @Nullable Object param,
 			@Nullable WorkerLimits limits) {
 		JsonNode reply = request(entrypoint, props, method, param, limits, null);
 		List<LogEntry> logs = new ArrayList<>();
@@ -181,8 +181,7 @@ final class ProcessWorker implements Worker {
 				reply.path("alloc").asLong());
 	}
 
-	WorkerResponse fetch(String entrypoint, Map<String, ?> props, WorkerRequest request,
-			@Nullable WorkerLimits limits) {
+	WorkerResponse fetch(String entrypoint, JsonNode props, WorkerRequest request, @Nullable WorkerLimits limits) {
 		JsonNode reply = request(entrypoint, props, "fetch", null, limits, request);
 		return this.host.mapper().treeToValue(reply.path("v"), WorkerResponse.class);
 	}
@@ -210,13 +209,14 @@ final class ProcessWorker implements Worker {
 
 		private final String name;
 
-		private final Map<String, ?> props;
+		/** The props as JSON, built once: every call sends the same, never modified. */
+		private final JsonNode props;
 
 		private final @Nullable WorkerLimits limits;
 
 		ProcessEntrypoint(String name, Map<String, ?> props, @Nullable WorkerLimits limits) {
 			this.name = name;
-			this.props = Map.copyOf(props);
+			this.props = ProcessWorker.this.host.mapper().valueToTree(Map.copyOf(props));
 			this.limits = limits;
 		}
 
