@@ -108,6 +108,10 @@ public final class ProcessWorkerLoader implements WorkerLoader, AutoCloseable {
 	private final ExecutorService executor = Executors
 		.newCachedThreadPool(CleanThreads.factory("worker-host-async", 0));
 
+	/** Closes kept workers when they expire, as in-process. */
+	private final java.util.concurrent.ScheduledExecutorService keptScheduler = Executors
+		.newSingleThreadScheduledExecutor(CleanThreads.factory("worker-host-kept", 0));
+
 	private volatile boolean closed;
 
 	private ProcessWorkerLoader(Builder builder) {
@@ -129,7 +133,7 @@ public final class ProcessWorkerLoader implements WorkerLoader, AutoCloseable {
 			// As in-process: a kept worker nobody asked for within the idle timeout is
 			// closed, and its handle in the host released.
 			.expireAfterAccess(builder.keptIdleTimeout)
-			.scheduler(Scheduler.systemScheduler())
+			.scheduler(Scheduler.forScheduledExecutorService(this.keptScheduler))
 			.executor(Runnable::run)
 			.<KeptKey, ProcessWorker>removalListener((key, worker, cause) -> {
 				if (worker != null && cause != RemovalCause.REPLACED) {
@@ -481,6 +485,7 @@ public final class ProcessWorkerLoader implements WorkerLoader, AutoCloseable {
 			pool.forEach(WorkerHost::stop);
 		}
 		this.executor.shutdownNow();
+		this.keptScheduler.shutdownNow();
 		this.fetches.close();
 	}
 
