@@ -14,7 +14,10 @@ import dev.workerloader.Invocation;
 import dev.workerloader.LogEntry;
 import dev.workerloader.Worker;
 import dev.workerloader.WorkerClosedException;
+import dev.workerloader.WorkerException;
 import dev.workerloader.WorkerHostFailedException;
+import dev.workerloader.WorkerListener;
+import dev.workerloader.WorkerQuotaExceededException;
 import dev.workerloader.policy.WorkerPolicy;
 import dev.workerloader.ratelimit.ClientRateLimiter;
 import dev.workerloader.WorkerRequest;
@@ -131,6 +134,12 @@ final class ProcessWorker implements Worker {
 	 */
 	private JsonNode request(String entrypoint, JsonNode props, String method, @Nullable Object param,
 			@Nullable WorkerLimits limits, @Nullable WorkerRequest httpRequest) {
+		// The same listener events as in-process: observation, metrics, audit, guest
+		// logs.
+		WorkerListener.InvocationScope scope = this.calls.listener()
+			.invocationStarted(new WorkerListener.InvocationStart(this.id, this.policy, this.calls.clientId(),
+					this.calls.codeSha256(), entrypoint, method));
+		long start = System.nanoTime();
 		this.lock.lock();
 		try {
 			if (this.closed) {
@@ -161,20 +170,44 @@ final class ProcessWorker implements Worker {
 			if ("error".equals(reply.path("t").asString())) {
 				throw HostErrors.fromFrame(reply, this.id, this.policy);
 			}
+			List<LogEntry> logs = logs(reply);
+			logs.forEach((entry) -> this.calls.listener().guestLog(this.id, this.policy, entry));
+			scope.finished(new WorkerListener.InvocationEnd(WorkerListener.SUCCESS, null, null,
+					Duration.ofNanos(reply.path("cpu").asLong()),
+					reply.has("wall") ? Duration.ofNanos(reply.path("wall").asLong())
+							: Duration.ofNanos(System.nanoTime() - start),
+					reply.path("alloc").asLong()));
 			return reply;
+		}
+		catch (WorkerException ex) {
+			ex.getLogs().forEach((entry) -> this.calls.listener().guestLog(this.id, this.policy, entry));
+			scope.finished(new WorkerListener.InvocationEnd(WorkerListener.outcomeOf(ex),
+					(ex instanceof WorkerQuotaExceededException quota) ? quota.kind() : null, ex.getName(),
+					Duration.ZERO, Duration.ofNanos(System.nanoTime() - start), 0));
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			scope.finished(new WorkerListener.InvocationEnd(WorkerListener.outcomeOf(ex), null,
+					ex.getClass().getSimpleName(), Duration.ZERO, Duration.ofNanos(System.nanoTime() - start), 0));
+			throw ex;
 		}
 		finally {
 			this.lock.unlock();
 		}
 	}
 
-	Invocation invoke(String entrypoint, JsonNode props, String method, @Nullable Object param,
-			@Nullable WorkerLimits limits) {
-		JsonNode reply = request(entrypoint, props, method, param, limits, null);
+	private static List<LogEntry> logs(JsonNode reply) {
 		List<LogEntry> logs = new ArrayList<>();
 		for (JsonNode entry : reply.path("logs")) {
 			logs.add(new LogEntry(entry.path("l").asString(), entry.path("m").asString()));
 		}
+		return logs;
+	}
+
+	Invocation invoke(String entrypoint, JsonNode props, String method, @Nullable Object param,
+			@Nullable WorkerLimits limits) {
+		JsonNode reply = request(entrypoint, props, method, param, limits, null);
+		List<LogEntry> logs = logs(reply);
 		Object value = this.host.mapper().treeToValue(reply.path("v"), Object.class);
 		return new Invocation(value, logs, reply.path("truncated").asBoolean(),
 				Duration.ofNanos(reply.path("cpu").asLong()), Duration.ofNanos(reply.path("wall").asLong()),
@@ -200,9 +233,13 @@ final class ProcessWorker implements Worker {
 	 * @param rateLimiter the rate limiter
 	 * @param fetches the worker's egress
 	 * @param limits the worker's limits: its policy's, lowered by its code
+	 * @param listener the application's listeners
+	 * @param clientId the client the worker was loaded for, for events
+	 * @param codeSha256 the code's hash, for events
 	 */
 	record Calls(WorkerPolicy policy, @Nullable String namedClientId, ClientRateLimiter rateLimiter,
-			FetchGateway.WorkerFetches fetches, WorkerLimits limits) {
+			FetchGateway.WorkerFetches fetches, WorkerLimits limits, WorkerListener listener, @Nullable String clientId,
+			String codeSha256) {
 	}
 
 	private final class ProcessEntrypoint implements Entrypoint {

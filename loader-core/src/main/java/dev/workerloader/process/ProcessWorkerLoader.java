@@ -24,6 +24,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
+import dev.workerloader.QuotaKind;
 import dev.workerloader.Worker;
 import dev.workerloader.WorkerCode;
 import dev.workerloader.WorkerCode.BindingRef;
@@ -225,6 +226,27 @@ public final class ProcessWorkerLoader implements WorkerLoader, AutoCloseable {
 	}
 
 	private ProcessWorker loadWorker(String id, WorkerCode code, @Nullable String clientId) {
+		long start = System.nanoTime();
+		try {
+			ProcessWorker worker = doLoad(id, code, clientId);
+			loaded(id, code, clientId, WorkerListener.SUCCESS, null, start);
+			return worker;
+		}
+		catch (RuntimeException ex) {
+			QuotaKind quota = (ex instanceof dev.workerloader.WorkerQuotaExceededException exceeded) ? exceeded.kind()
+					: null;
+			loaded(id, code, clientId, WorkerListener.outcomeOf(ex), quota, start);
+			throw ex;
+		}
+	}
+
+	private void loaded(String id, WorkerCode code, @Nullable String clientId, String outcome,
+			@Nullable QuotaKind quota, long start) {
+		this.listener.loaded(new WorkerListener.LoadEvent(id, code.policy(), clientId, code.sha256(), outcome, quota,
+				Duration.ofNanos(System.nanoTime() - start)));
+	}
+
+	private ProcessWorker doLoad(String id, WorkerCode code, @Nullable String clientId) {
 		if (this.closed) {
 			throw new IllegalStateException("The process worker loader is closed");
 		}
@@ -289,7 +311,8 @@ public final class ProcessWorkerLoader implements WorkerLoader, AutoCloseable {
 		long handle = host.newHandle();
 		ProcessWorker worker = new ProcessWorker(id,
 				new ProcessWorker.Calls(policy, code.clientId(), this.rateLimiter, fetches,
-						(code.limits() != null) ? policy.limits().lowest(code.limits()) : policy.limits()),
+						(code.limits() != null) ? policy.limits().lowest(code.limits()) : policy.limits(),
+						this.listener, clientId, code.sha256()),
 				host, handle, dispatcher, timeout, this.executor);
 		JsonNode reply;
 		try {

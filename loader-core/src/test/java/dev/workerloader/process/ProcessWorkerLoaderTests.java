@@ -164,9 +164,10 @@ class ProcessWorkerLoaderTests {
 			.build()) {
 			Worker kept = own.get("idle", () -> code("isolated", "run() { return 'kept'; }"));
 			assertThat(kept.getEntrypoint().call("run")).isEqualTo("kept");
-			org.awaitility.Awaitility.await()
-				.atMost(Duration.ofSeconds(20))
-				.until(() -> own.findKept("idle") == null && kept.isClosed());
+			// Watch the worker, not the cache: looking it up would count as asking for
+			// it.
+			org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(kept::isClosed);
+			assertThat(own.findKept("idle")).isNull();
 			assertThatExceptionOfType(dev.workerloader.WorkerClosedException.class)
 				.isThrownBy(() -> kept.getEntrypoint().call("run"));
 			// Asked for again, it is loaded anew.
@@ -174,6 +175,46 @@ class ProcessWorkerLoaderTests {
 				.isEqualTo("again");
 			assertThat(own.hosts()).singleElement().satisfies((host) -> assertThat(host.workers()).isEqualTo(1));
 		}
+	}
+
+	@Test
+	void listenersSeeLoadsInvocationsAndGuestLogsAsInProcess() {
+		List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+		try (ProcessWorkerLoader own = ProcessWorkerLoader.builder()
+			.policies(PolicyResolver.of(WorkerPolicy.of("isolated", WorkerLimits.DEFAULTS).withIsolation(PROCESS)))
+			.hostsPerPool(1)
+			.listener(new dev.workerloader.WorkerListener() {
+
+				@Override
+				public void loaded(LoadEvent event) {
+					events.add("loaded " + event.workerId() + " " + event.outcome());
+				}
+
+				@Override
+				public InvocationScope invocationStarted(InvocationStart start) {
+					events.add("started " + start.method());
+					return (end) -> events.add("finished " + end.outcome() + " " + end.errorName());
+				}
+
+				@Override
+				public void guestLog(String workerId, String policy, dev.workerloader.LogEntry entry) {
+					events.add("log " + entry.message());
+				}
+
+			})
+			.build()) {
+			try (Worker worker = own.load(WorkerCode.builder()
+				.name("observed")
+				.module("agent.js",
+						"export default { hi() { console.log('hello'); return 1; }, boom() { throw new Error('x'); } };")
+				.policy("isolated")
+				.build())) {
+				worker.getEntrypoint().call("hi");
+				assertThatExceptionOfType(WorkerException.class).isThrownBy(() -> worker.getEntrypoint().call("boom"));
+			}
+		}
+		assertThat(events).containsExactly("loaded observed success", "started hi", "log hello",
+				"finished success null", "started boom", "finished guest_error Error");
 	}
 
 	@Test

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import dev.workerloader.Invocation;
 import dev.workerloader.LogEntry;
@@ -13,8 +14,12 @@ import dev.workerloader.WorkerException;
 import dev.workerloader.WorkerLoader;
 import dev.workerloader.autoconfigure.WorkerLoaderAuditAutoConfiguration;
 import dev.workerloader.autoconfigure.WorkerLoaderAutoConfiguration;
+import dev.workerloader.autoconfigure.WorkerLoaderProcessAutoConfiguration;
 import dev.workerloader.codemode.RunResult;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.actuate.audit.AuditEvent;
@@ -74,9 +79,25 @@ class SecretRenderingLeakTests {
 			"console.log({ env }); return { env }", "null.x(env)", "Object.defineProperty(1, 'x', env)",
 			"throw new Error('wrapped', { cause: env })", "throw env");
 
-	@Test
-	void envItselfIsNeverRendered(CapturedOutput output) {
-		this.contextRunner.run((context) -> {
+	/**
+	 * The same attacks on both tiers (issue 16): on the process tier the engine that
+	 * renders runs in a worker host, and what crosses the channel must already be
+	 * redacted.
+	 */
+	static Stream<Arguments> tiers() {
+		return Stream.of(Arguments.of("in-process", new String[0]), Arguments.of("process", new String[] {
+				"worker-loader.policies.default.isolation=process", "worker-loader.process.hosts-per-pool=1" }));
+	}
+
+	private ApplicationContextRunner runner(String[] tier) {
+		return this.contextRunner.withConfiguration(AutoConfigurations.of(WorkerLoaderProcessAutoConfiguration.class))
+			.withPropertyValues(tier);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("tiers")
+	void envItselfIsNeverRendered(String name, String[] tier, CapturedOutput output) {
+		runner(tier).run((context) -> {
 			for (String statement : RENDER_ENV) {
 				Outputs seen = runEverywhere(context, "run(p, env) { " + statement + " }");
 				assertThat(seen.texts).as(statement)
@@ -107,9 +128,10 @@ class SecretRenderingLeakTests {
 			"async function f() { throw new Error(env.TOKEN); } return f()",
 			"return { toJSON() { throw new Error(env.TOKEN); } }");
 
-	@Test
-	void aSecretTheGuestReadIsRedactedEverywhere(CapturedOutput output) {
-		this.contextRunner.run((context) -> {
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("tiers")
+	void aSecretTheGuestReadIsRedactedEverywhere(String name, String[] tier, CapturedOutput output) {
+		runner(tier).run((context) -> {
 			for (String statement : MISUSE_SECRET) {
 				Outputs seen = runEverywhere(context, "run(p, env) { " + statement + " }");
 				assertThat(seen.texts).as(statement)
