@@ -25,6 +25,7 @@ import dev.workerloader.WorkerResponse;
 import dev.workerloader.policy.WorkerLimits;
 import dev.workerloader.sandbox.BindingDispatcher;
 import dev.workerloader.sandbox.CallLimits;
+import dev.workerloader.sandbox.CallerContexts;
 import dev.workerloader.sandbox.FetchGateway;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -272,13 +273,17 @@ final class ProcessWorker implements Worker {
 		@Override
 		public CompletableFuture<WorkerResponse> fetchAsync(WorkerRequest request) {
 			Objects.requireNonNull(request, "'request' must not be null");
-			return CompletableFuture.supplyAsync(() -> fetch(request), ProcessWorker.this.executor);
+			return CompletableFuture.supplyAsync(CallerContexts.withCallersContext(() -> fetch(request)),
+					ProcessWorker.this.executor);
 		}
 
 		@Override
 		public CompletableFuture<Invocation> invokeAsync(String method, @Nullable Object param) {
 			Objects.requireNonNull(method, "'method' must not be null");
-			return CompletableFuture.supplyAsync(() -> invoke(method, param), ProcessWorker.this.executor);
+			// The caller's context goes with the call (issue 15): its bindings see the
+			// caller's security context, as on the caller's own thread.
+			return CompletableFuture.supplyAsync(CallerContexts.withCallersContext(() -> invoke(method, param)),
+					ProcessWorker.this.executor);
 		}
 
 		@Override

@@ -218,6 +218,31 @@ class ProcessWorkerLoaderTests {
 	}
 
 	@Test
+	void anAsyncCallCarriesTheCallersContextToItsBindings() throws Exception {
+		String key = "process-tier-test-user";
+		io.micrometer.context.ContextRegistry.getInstance()
+			.registerThreadLocalAccessor(key, USER::get, USER::set, USER::remove);
+		try (Worker worker = loader.load(WorkerCode.builder()
+			.module("agent.js", "export default { async who(p, env) { return await env.GREETER.user(); } };")
+			.policy("greeting")
+			.env("GREETER", new UserEcho())
+			.build())) {
+			USER.set("alice");
+			try {
+				// Run on a loader thread, which has no context of its own.
+				assertThat(worker.getEntrypoint().callAsync("who", null).get()).isEqualTo("alice");
+			}
+			finally {
+				USER.remove();
+			}
+			assertThat(worker.getEntrypoint().callAsync("who", null).get()).isEqualTo("nobody");
+		}
+		finally {
+			io.micrometer.context.ContextRegistry.getInstance().removeThreadLocalAccessor(key);
+		}
+	}
+
+	@Test
 	void inProcessPoliciesAreRefused() {
 		assertThatExceptionOfType(WorkerPolicyException.class)
 			.isThrownBy(() -> loader.load(code("local", "run() { return 1; }")))
@@ -411,6 +436,20 @@ class ProcessWorkerLoaderTests {
 		try (Worker next = loader.load(code("isolated", "run() { return 'served'; }"))) {
 			assertThat(next.getEntrypoint().call("run")).isEqualTo("served");
 		}
+	}
+
+	private static final ThreadLocal<String> USER = new ThreadLocal<>();
+
+	/** A binding that tells which user its thread runs for. */
+	@WorkerBinding("GREETER")
+	public static final class UserEcho {
+
+		@WorkerMethod
+		public String user() {
+			String user = USER.get();
+			return (user != null) ? user : "nobody";
+		}
+
 	}
 
 	/** A binding with one method. */
