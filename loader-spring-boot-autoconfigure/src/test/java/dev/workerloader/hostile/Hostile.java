@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 import dev.workerloader.LogEntry;
 import dev.workerloader.QuotaKind;
@@ -13,10 +14,15 @@ import dev.workerloader.WorkerCode;
 import dev.workerloader.WorkerException;
 import dev.workerloader.WorkerLoader;
 import dev.workerloader.WorkerQuotaExceededException;
+import dev.workerloader.autoconfigure.WorkerLoaderProcessAutoConfiguration;
 import dev.workerloader.policy.PolicyResolver;
 import dev.workerloader.policy.WorkerLimits;
 import dev.workerloader.policy.WorkerPolicy;
 import dev.workerloader.sandbox.GraalWorkerLoader;
+import org.junit.jupiter.params.provider.Arguments;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -30,6 +36,28 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * @author Worker Loader team
  */
 final class Hostile {
+
+	/**
+	 * Both tiers, for attacks that run on each (issue 16): in-process, and the process
+	 * tier with the {@code default} policy in one worker host. For
+	 * {@code @MethodSource("dev.workerloader.hostile.Hostile#tiers")}.
+	 * @return the tier name and the properties that select it
+	 */
+	static Stream<Arguments> tiers() {
+		return Stream.of(Arguments.of("in-process", new String[0]), Arguments.of("process", new String[] {
+				"worker-loader.policies.default.isolation=process", "worker-loader.process.hosts-per-pool=1" }));
+	}
+
+	/**
+	 * Returns the runner on the given tier.
+	 * @param runner the runner
+	 * @param tier the properties of {@link #tiers()}
+	 * @return the runner with the process tier's auto-configuration and the properties
+	 */
+	static ApplicationContextRunner onTier(ApplicationContextRunner runner, String[] tier) {
+		return runner.withConfiguration(AutoConfigurations.of(WorkerLoaderProcessAutoConfiguration.class))
+			.withPropertyValues(tier);
+	}
 
 	/** A secret every policy hands its workers as {@code env.API_KEY}. */
 	static final String SECRET = "sk-live-" + UUID.randomUUID();

@@ -2,18 +2,15 @@ package dev.workerloader.hostile;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import dev.workerloader.Worker;
 import dev.workerloader.WorkerCode;
 import dev.workerloader.WorkerLoader;
 import dev.workerloader.autoconfigure.WorkerLoaderAutoConfiguration;
-import dev.workerloader.autoconfigure.WorkerLoaderProcessAutoConfiguration;
 import dev.workerloader.sandbox.GraalWorkerLoader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -40,29 +37,15 @@ class KeptWorkerTenancyTests {
 		.withConfiguration(AutoConfigurations.of(WorkerLoaderAutoConfiguration.class))
 		.withPropertyValues("worker-loader.kept.max-workers=8", "worker-loader.kept.idle-timeout=10m");
 
-	/**
-	 * The same attacks on both tiers (issue 16): on the process tier the workers live in
-	 * a worker host, and the tenancy is kept in the application.
-	 */
-	static Stream<Arguments> tiers() {
-		return Stream.of(Arguments.of("in-process", new String[0]), Arguments.of("process", new String[] {
-				"worker-loader.policies.default.isolation=process", "worker-loader.process.hosts-per-pool=1" }));
-	}
-
-	private ApplicationContextRunner runner(String[] tier) {
-		return this.contextRunner.withConfiguration(AutoConfigurations.of(WorkerLoaderProcessAutoConfiguration.class))
-			.withPropertyValues(tier);
-	}
-
 	@AfterEach
 	void signOut() {
 		SecurityContextHolder.clearContext();
 	}
 
 	@ParameterizedTest(name = "{0}")
-	@MethodSource("tiers")
+	@MethodSource("dev.workerloader.hostile.Hostile#tiers")
 	void aTenantAskingForAnotherTenantsIdGetsItsOwnSandbox(String name, String[] tier) {
-		runner(tier).run((context) -> {
+		Hostile.onTier(this.contextRunner, tier).run((context) -> {
 			WorkerLoader loader = context.getBean(WorkerLoader.class);
 			signIn("alice");
 			Worker alice = loader.get("agent:notes:v1", () -> WorkerCode.of(STATEFUL));
@@ -84,9 +67,9 @@ class KeptWorkerTenancyTests {
 	}
 
 	@ParameterizedTest(name = "{0}")
-	@MethodSource("tiers")
+	@MethodSource("dev.workerloader.hostile.Hostile#tiers")
 	void anotherTenantsCodeNeverReplacesAKeptWorker(String name, String[] tier) {
-		runner(tier).run((context) -> {
+		Hostile.onTier(this.contextRunner, tier).run((context) -> {
 			WorkerLoader loader = context.getBean(WorkerLoader.class);
 			signIn("alice");
 			Worker alice = loader.get("agent", () -> WorkerCode.of(STATEFUL));
@@ -104,9 +87,9 @@ class KeptWorkerTenancyTests {
 	}
 
 	@ParameterizedTest(name = "{0}")
-	@MethodSource("tiers")
+	@MethodSource("dev.workerloader.hostile.Hostile#tiers")
 	void theSupplierRunsOnlyWhenNothingIsKeptForThePrincipal(String name, String[] tier) {
-		runner(tier).run((context) -> {
+		Hostile.onTier(this.contextRunner, tier).run((context) -> {
 			WorkerLoader loader = context.getBean(WorkerLoader.class);
 			AtomicInteger databaseReads = new AtomicInteger();
 			signIn("alice");

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 import dev.workerloader.Invocation;
 import dev.workerloader.LogEntry;
@@ -14,11 +13,9 @@ import dev.workerloader.WorkerException;
 import dev.workerloader.WorkerLoader;
 import dev.workerloader.autoconfigure.WorkerLoaderAuditAutoConfiguration;
 import dev.workerloader.autoconfigure.WorkerLoaderAutoConfiguration;
-import dev.workerloader.autoconfigure.WorkerLoaderProcessAutoConfiguration;
 import dev.workerloader.codemode.RunResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -79,25 +76,10 @@ class SecretRenderingLeakTests {
 			"console.log({ env }); return { env }", "null.x(env)", "Object.defineProperty(1, 'x', env)",
 			"throw new Error('wrapped', { cause: env })", "throw env");
 
-	/**
-	 * The same attacks on both tiers (issue 16): on the process tier the engine that
-	 * renders runs in a worker host, and what crosses the channel must already be
-	 * redacted.
-	 */
-	static Stream<Arguments> tiers() {
-		return Stream.of(Arguments.of("in-process", new String[0]), Arguments.of("process", new String[] {
-				"worker-loader.policies.default.isolation=process", "worker-loader.process.hosts-per-pool=1" }));
-	}
-
-	private ApplicationContextRunner runner(String[] tier) {
-		return this.contextRunner.withConfiguration(AutoConfigurations.of(WorkerLoaderProcessAutoConfiguration.class))
-			.withPropertyValues(tier);
-	}
-
 	@ParameterizedTest(name = "{0}")
-	@MethodSource("tiers")
+	@MethodSource("dev.workerloader.hostile.Hostile#tiers")
 	void envItselfIsNeverRendered(String name, String[] tier, CapturedOutput output) {
-		runner(tier).run((context) -> {
+		Hostile.onTier(this.contextRunner, tier).run((context) -> {
 			for (String statement : RENDER_ENV) {
 				Outputs seen = runEverywhere(context, "run(p, env) { " + statement + " }");
 				assertThat(seen.texts).as(statement)
@@ -129,9 +111,9 @@ class SecretRenderingLeakTests {
 			"return { toJSON() { throw new Error(env.TOKEN); } }");
 
 	@ParameterizedTest(name = "{0}")
-	@MethodSource("tiers")
+	@MethodSource("dev.workerloader.hostile.Hostile#tiers")
 	void aSecretTheGuestReadIsRedactedEverywhere(String name, String[] tier, CapturedOutput output) {
-		runner(tier).run((context) -> {
+		Hostile.onTier(this.contextRunner, tier).run((context) -> {
 			for (String statement : MISUSE_SECRET) {
 				Outputs seen = runEverywhere(context, "run(p, env) { " + statement + " }");
 				assertThat(seen.texts).as(statement)
