@@ -123,26 +123,35 @@ class ExecutableJarProcessTierIT {
 	}
 
 	private void awaitHealthy(Process app, int port, Path log) throws Exception {
-		long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-		while (System.nanoTime() < deadline) {
-			if (!app.isAlive()) {
-				throw new AssertionError("The demo exited with " + app.exitValue() + ":\n" + Files.readString(log));
-			}
-			try {
-				HttpResponse<String> response = this.http
-					.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
-						.timeout(Duration.ofSeconds(5))
-						.build(), HttpResponse.BodyHandlers.ofString());
-				if (response.statusCode() == 200) {
-					return;
-				}
-			}
-			catch (IOException ex) {
-				// Not listening yet.
-			}
-			Thread.sleep(250);
+		try {
+			org.awaitility.Awaitility.await()
+				.atMost(Duration.ofMinutes(3))
+				.pollInterval(Duration.ofMillis(250))
+				.until(() -> {
+					if (!app.isAlive()) {
+						throw new AssertionError(
+								"The demo exited with " + app.exitValue() + ":\n" + Files.readString(log));
+					}
+					return healthy(port);
+				});
 		}
-		throw new AssertionError("The demo did not become healthy within 3 minutes:\n" + Files.readString(log));
+		catch (org.awaitility.core.ConditionTimeoutException ex) {
+			throw new AssertionError("The demo did not become healthy within 3 minutes:\n" + Files.readString(log));
+		}
+	}
+
+	private boolean healthy(int port) throws InterruptedException {
+		try {
+			return this.http
+				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+					.timeout(Duration.ofSeconds(5))
+					.build(), HttpResponse.BodyHandlers.ofString())
+				.statusCode() == 200;
+		}
+		catch (IOException ex) {
+			// Not listening yet.
+			return false;
+		}
 	}
 
 	private JsonNode get(int port, String path) throws Exception {

@@ -39,7 +39,7 @@ public final class FetchGateway implements AutoCloseable {
 		Objects.requireNonNull(handlerBeans, "'handlerBeans' must not be null");
 		Objects.requireNonNull(jsonMapper, "'jsonMapper' must not be null");
 		this.services = new HostServices(handlerBeans, new ClientRateLimiter(ClientIdResolver.NONE),
-				new ValueCodec(jsonMapper), threads);
+				new ValueCodec(jsonMapper), threads, null);
 	}
 
 	/**

@@ -58,9 +58,8 @@ final class FetchHost implements ProxyExecutable {
 
 	private final SandboxWorker worker;
 
-	private final @Nullable Egress egress;
-
-	private final @Nullable FetchRelay relay;
+	/** Starts a fetch: here, through the egress rules, or relayed to the application. */
+	private final Start start;
 
 	private long budgetInvocation = -1;
 
@@ -68,36 +67,21 @@ final class FetchHost implements ProxyExecutable {
 
 	FetchHost(SandboxWorker worker, Egress egress) {
 		this.worker = worker;
-		this.egress = egress;
-		this.relay = null;
+		this.start = egress::fetch;
 	}
 
 	FetchHost(SandboxWorker worker, FetchRelay relay) {
 		this.worker = worker;
-		this.egress = null;
-		this.relay = relay;
+		this.start = (json, outputLimit, budget) -> {
+			String tooLarge = Egress.tooLarge(json, outputLimit, worker.policy());
+			return (tooLarge != null) ? CompletableFuture.completedFuture("E" + tooLarge) : relay.fetch(json);
+		};
 	}
 
 	@Override
 	public Object execute(Value... arguments) {
-		String json = arguments[0].asString();
-		long outputLimit = this.worker.limits().output();
-		CompletableFuture<String> reply;
-		FetchRelay relay = this.relay;
-		Egress egress = this.egress;
-		if (relay != null) {
-			String tooLarge = Egress.tooLarge(json, outputLimit, this.worker.policy());
-			if (tooLarge != null) {
-				return "E" + tooLarge;
-			}
-			reply = relay.fetch(json);
-		}
-		else if (egress != null) {
-			reply = egress.fetch(json, outputLimit, currentBudget());
-		}
-		else {
-			return "E" + "fetch() is not available";
-		}
+		CompletableFuture<String> reply = this.start.fetch(arguments[0].asString(), this.worker.limits().output(),
+				currentBudget());
 		if (reply.isDone() && !reply.isCompletedExceptionally() && reply.join().startsWith("E")) {
 			// Refused before any network work: the shim throws at once.
 			return reply.join();
@@ -122,6 +106,14 @@ final class FetchHost implements ProxyExecutable {
 			this.budget = new Egress.Budget();
 		}
 		return this.budget;
+	}
+
+	/** How a fetch starts; the reply is tagged and never completes exceptionally. */
+	@FunctionalInterface
+	private interface Start {
+
+		CompletableFuture<String> fetch(String json, long outputLimit, Egress.Budget budget);
+
 	}
 
 }

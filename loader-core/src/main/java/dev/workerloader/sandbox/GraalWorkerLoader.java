@@ -98,10 +98,8 @@ public final class GraalWorkerLoader implements WorkerLoader, WorkerLoaderStatis
 		this.listener = new CompositeWorkerListener(builder.listeners);
 		this.clientIdResolver = builder.clientIdResolver;
 		this.codec = new ValueCodec(builder.jsonMapper);
-		this.hostServices = new HostServices(builder.outboundHandlers, builder.rateLimiter, this.codec, 16);
-		if (builder.fetchRelays != null) {
-			this.hostServices.relayFetches(builder.fetchRelays);
-		}
+		this.hostServices = new HostServices(builder.outboundHandlers, builder.rateLimiter, this.codec, 16,
+				builder.fetchRelays);
 		this.threads = new SandboxThreads(builder.threads, builder.stackSize);
 		this.watchdog = new Watchdog(builder.watchdogInterval, builder.killGrace);
 		this.assembly = new WorkerAssembly(builder.policies, builder.bindings, this.codec, builder.sourceCacheSize,

@@ -63,13 +63,15 @@ final class HostServices implements AutoCloseable {
 
 	private final HttpClient plainClient;
 
-	private volatile java.util.function.@Nullable Supplier<@Nullable FetchRelay> relays;
+	/** In a worker host: gives the relay of the worker being loaded (issue 16). */
+	private final java.util.function.@Nullable Supplier<@Nullable FetchRelay> relays;
 
 	private final Cache<String, HttpClient> tlsClients = Caffeine.newBuilder().maximumSize(256).build();
 
 	HostServices(Function<String, @Nullable OutboundHandler> handlerBeans, ClientRateLimiter rateLimiter,
-			ValueCodec codec, int fetchThreads) {
+			ValueCodec codec, int fetchThreads, java.util.function.@Nullable Supplier<@Nullable FetchRelay> relays) {
 		this.handlerBeans = handlerBeans;
+		this.relays = relays;
 		this.rateLimiter = rateLimiter;
 		this.codec = codec;
 		this.fetchExecutor = new ThreadPoolExecutor(fetchThreads, fetchThreads, 30, TimeUnit.SECONDS,
@@ -115,7 +117,8 @@ final class HostServices implements AutoCloseable {
 	 * worker host process every fetch is relayed to the application (issue 16).
 	 */
 	void attach(SandboxWorker worker, WorkerCode code, WorkerPolicy policy) {
-		FetchRelay relay = (this.relays != null) ? this.relays.get() : null;
+		java.util.function.Supplier<@Nullable FetchRelay> relays = this.relays;
+		FetchRelay relay = (relays != null) ? relays.get() : null;
 		FetchHost fetch = (relay != null) ? new FetchHost(worker, relay)
 				: new FetchHost(worker, egress(worker.id(), code, policy, worker::listener));
 		worker.runtime().invokeMember("installFetch", fetch);
@@ -146,14 +149,6 @@ final class HostServices implements AutoCloseable {
 		EgressGuard guard = this.guards.computeIfAbsent(policy.name() + "\u0000" + policy.allowedHosts(),
 				(key) -> EgressGuard.of(policy.allowedHosts()));
 		return new Egress(this, workerId, listener, policy, handlers, guard);
-	}
-
-	/**
-	 * Relays every fetch of the workers loaded from now on (in a worker host).
-	 * @param relays gives the relay of the worker being loaded, on the loading thread
-	 */
-	void relayFetches(java.util.function.Supplier<@Nullable FetchRelay> relays) {
-		this.relays = relays;
 	}
 
 	/**
