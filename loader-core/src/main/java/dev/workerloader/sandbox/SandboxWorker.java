@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -63,6 +64,8 @@ final class SandboxWorker implements Worker {
 	private final AtomicInteger pendingHostCalls = new AtomicInteger();
 
 	private final AtomicReference<@Nullable Kill> kill = new AtomicReference<>();
+
+	private final AtomicBoolean killCounted = new AtomicBoolean();
 
 	private final long createdNanos = System.nanoTime();
 
@@ -234,6 +237,7 @@ final class SandboxWorker implements Worker {
 					watch.stop();
 					this.sandbox.logSink.end();
 				}
+				requireNotKilled(watch);
 				return null;
 			}).get();
 		}
@@ -447,7 +451,7 @@ final class SandboxWorker implements Worker {
 			owed.completeExceptionally(ex);
 		}
 		this.serial.abandonActive();
-		close();
+		closeKilled();
 	}
 
 	private void guestLogs(WorkerListener listener, List<LogEntry> logs) {
@@ -514,6 +518,7 @@ final class SandboxWorker implements Worker {
 				json = this.redactor.redact(json);
 			}
 			Object value = readResult(json, method);
+			requireNotKilled(watch);
 			LogSink.Buffer logs = this.sandbox.logSink.end();
 			this.lastOutcome = WorkerListener.SUCCESS;
 			return new Invocation(value, logs.entries(), logs.truncated(), Duration.ofNanos(watch.cpuTime()),
@@ -523,6 +528,15 @@ final class SandboxWorker implements Worker {
 			throw withLogs(translate(ex, watch, false));
 		}
 		catch (WorkerException ex) {
+			if (!(ex instanceof WorkerQuotaExceededException)) {
+				// A guest error on the way out of a killed invocation: the kill is the
+				// answer.
+				watch.stop();
+				Kill killed = this.kill.get();
+				if (killed != null) {
+					throw withLogs(quotaException(killed));
+				}
+			}
 			throw withLogs(ex);
 		}
 		catch (IllegalStateException ex) {
@@ -758,9 +772,43 @@ final class SandboxWorker implements Worker {
 	 * wins.
 	 */
 	void kill(QuotaKind kind, long limit, long used, @Nullable String property) {
-		if (this.kill.compareAndSet(null, new Kill(kind, limit, used, property))) {
-			this.loader.quotaKilled(this, kind);
-			close();
+		if (recordKill(kind, limit, used, property)) {
+			closeKilled();
+		}
+	}
+
+	/**
+	 * Records that the worker exceeded a quota, without closing it yet. The first kill
+	 * wins.
+	 * @return whether this call recorded it
+	 */
+	boolean recordKill(QuotaKind kind, long limit, long used, @Nullable String property) {
+		return this.kill.compareAndSet(null, new Kill(kind, limit, used, property));
+	}
+
+	/**
+	 * Counts the recorded kill (once) and closes the worker. Closing can wait for a long
+	 * built-in to leave the context: never call it while holding a lock.
+	 */
+	void closeKilled() {
+		Kill killed = this.kill.get();
+		if (killed != null && this.killCounted.compareAndSet(false, true)) {
+			this.loader.quotaKilled(this, killed.kind);
+		}
+		close();
+	}
+
+	/**
+	 * Answers the quota recorded while {@code watch} ran, if any: the operation that was
+	 * killed reports it even when it finished before its context closed, instead of
+	 * succeeding on a worker that is about to close (whose next call would fail as
+	 * closed).
+	 */
+	private void requireNotKilled(Watchdog.Watch watch) {
+		watch.stop();
+		Kill killed = this.kill.get();
+		if (killed != null) {
+			throw quotaException(killed);
 		}
 	}
 
@@ -829,7 +877,7 @@ final class SandboxWorker implements Worker {
 
 		private final long startNanos;
 
-		private final java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
+		private final AtomicBoolean claimed = new AtomicBoolean();
 
 		Finish(WorkerListener.InvocationScope scope, long startNanos) {
 			this.scope = scope;

@@ -173,8 +173,12 @@ final class Watchdog implements AutoCloseable {
 			// the thread up, so that the quota lands in time and the pool keeps its size
 			// (issue 13).
 			if (System.nanoTime() - watch.killedAtNanos > this.graceNanos) {
-				watch.abandoned = true;
-				watch.worker.abandon(watch.thread, System.nanoTime() - watch.killedAtNanos);
+				// The reaper may not have run yet on a loaded machine: the kill is
+				// recorded here too, so the caller's answer is the quota that was hit.
+				if (watch.commitKill()) {
+					watch.abandoned = true;
+					watch.worker.abandon(watch.thread, System.nanoTime() - watch.killedAtNanos);
+				}
 			}
 			return;
 		}
@@ -208,14 +212,17 @@ final class Watchdog implements AutoCloseable {
 		if (watch.killing || watch.done) {
 			return;
 		}
-		watch.killing = true;
+		watch.order = new Order(kind, limit, used, property);
 		watch.killedAtNanos = System.nanoTime();
+		watch.killing = true;
 		Runnable task = () -> {
 			// The reaper may run after the invocation ended on its own (a loaded machine,
-			// or a heap-guard decision on an invocation that was about to return): an
-			// idle worker is innocent, and killing it would fail its next call.
-			if (!watch.done) {
-				watch.worker.kill(kind, limit, used, property);
+			// or a heap-guard decision about a load that was returning): an idle worker
+			// is innocent, and closing it would fail its next call. The kill is recorded
+			// only while the watch runs, atomically with its end (Watch.stop), so the
+			// operation that was killed is the one that reports the quota.
+			if (watch.commitKill()) {
+				watch.worker.closeKilled();
 			}
 		};
 		try {
@@ -237,6 +244,17 @@ final class Watchdog implements AutoCloseable {
 		this.stopped = true;
 		LockSupport.unpark(this.thread);
 		this.reaper.shutdown();
+	}
+
+	/**
+	 * A kill decided by the watchdog or the heap guard, not yet recorded on the worker.
+	 *
+	 * @param kind the quota exceeded
+	 * @param limit the limit
+	 * @param used the amount used
+	 * @param property the property to raise, or {@code null} for the policy's quota
+	 */
+	record Order(QuotaKind kind, long limit, long used, @Nullable String property) {
 	}
 
 	/**
@@ -268,6 +286,8 @@ final class Watchdog implements AutoCloseable {
 
 		volatile boolean abandoned;
 
+		volatile @Nullable Order order;
+
 		@SuppressWarnings("deprecation") // Thread.getId(): threadId() needs Java 19
 		Watch(Watchdog watchdog, SandboxWorker worker, WorkerLimits limits, Thread thread, long cpuStart,
 				long allocStart, long wallStart) {
@@ -295,9 +315,28 @@ final class Watchdog implements AutoCloseable {
 			return System.nanoTime() - this.wallStart;
 		}
 
+		/**
+		 * Ends the watch. After it returns, either the kill of this watch was recorded on
+		 * its worker (and the operation must report it), or it never will be.
+		 */
 		void stop() {
-			this.done = true;
+			synchronized (this) {
+				this.done = true;
+			}
 			this.watchdog.running.remove(this);
+		}
+
+		/**
+		 * Records the ordered kill on the worker unless the watch has ended.
+		 * @return whether the kill was recorded by this call
+		 */
+		synchronized boolean commitKill() {
+			Order ordered = this.order;
+			if (this.done || ordered == null) {
+				return false;
+			}
+			return this.worker.recordKill(ordered.kind(), ordered.limit(), ordered.used(), ordered.property())
+					|| this.worker.killedBy() != null;
 		}
 
 	}
