@@ -44,9 +44,7 @@ class KillOrderTests {
 	void aKillOrderedForAnOperationThatEndedFirstIsDroppedAndTheWorkerServes() {
 		Worker worker = this.loader.load(WorkerCode.of(PING));
 		SandboxWorker sandboxWorker = (SandboxWorker) worker;
-		Watchdog.Watch watch = this.loader.watchdog().start(sandboxWorker, WorkerLimits.DEFAULTS);
-		// As the heap guard does, before its reaper gets a thread.
-		watch.order = new Watchdog.Order(QuotaKind.MEMORY, 1, 2, QuotaProperties.HEAP_GUARD_THRESHOLD);
+		Watchdog.Watch watch = orderedKill(sandboxWorker);
 		watch.stop();
 		assertThat(watch.commitKill()).isFalse();
 		assertThat(sandboxWorker.killedBy()).isNull();
@@ -57,9 +55,7 @@ class KillOrderTests {
 	@Test
 	void aKillRecordedWhileItsWatchRunsIsTheAnswerOfTheNextOperationEvenIfItWouldSucceed() {
 		Worker worker = this.loader.load(WorkerCode.of(PING));
-		SandboxWorker sandboxWorker = (SandboxWorker) worker;
-		Watchdog.Watch watch = this.loader.watchdog().start(sandboxWorker, WorkerLimits.DEFAULTS);
-		watch.order = new Watchdog.Order(QuotaKind.MEMORY, 1, 2, QuotaProperties.HEAP_GUARD_THRESHOLD);
+		Watchdog.Watch watch = orderedKill((SandboxWorker) worker);
 		assertThat(watch.commitKill()).isTrue();
 		watch.stop();
 		// Recorded, not yet closed (the reaper has not run): a call that would return
@@ -68,6 +64,16 @@ class KillOrderTests {
 			.isThrownBy(() -> worker.getEntrypoint().call("ping"))
 			.satisfies((ex) -> assertThat(ex.kind()).isEqualTo(QuotaKind.MEMORY))
 			.withMessageContaining(QuotaProperties.HEAP_GUARD_THRESHOLD);
+	}
+
+	/**
+	 * Starts a watch of {@code worker} on this thread and orders its kill, as the heap
+	 * guard does before its reaper gets a thread.
+	 */
+	private Watchdog.Watch orderedKill(SandboxWorker worker) {
+		Watchdog.Watch watch = this.loader.watchdog().start(worker, WorkerLimits.DEFAULTS);
+		watch.order = new Watchdog.Order(QuotaKind.MEMORY, 1, 2, QuotaProperties.HEAP_GUARD_THRESHOLD);
+		return watch;
 	}
 
 	@Test
