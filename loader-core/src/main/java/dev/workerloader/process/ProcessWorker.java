@@ -169,7 +169,13 @@ final class ProcessWorker implements Worker {
 				throw ex;
 			}
 			if ("error".equals(reply.path("t").asString())) {
-				throw HostErrors.fromFrame(reply, this.id, this.policy);
+				RuntimeException error = HostErrors.fromFrame(reply, this.id, this.policy);
+				if (error instanceof WorkerQuotaExceededException) {
+					// The host's sandbox closed the worker it stopped, as in-process: so
+					// is this one, and the host no longer counts it.
+					close();
+				}
+				throw error;
 			}
 			List<LogEntry> logs = logs(reply);
 			logs.forEach((entry) -> this.calls.listener().guestLog(this.id, this.policy, entry));

@@ -332,6 +332,26 @@ class ProcessWorkerLoaderTests {
 	}
 
 	@Test
+	void aWorkerStoppedForAQuotaIsClosedAsInProcess() {
+		// The host's sandbox closes a worker it stops; before, this side stayed open and
+		// its host kept counting it.
+		int before = loader.hosts().stream().mapToInt(ProcessWorkerLoader.HostDescriptor::workers).sum();
+		try (Worker worker = loader.load(code("isolated", "spin() { for (;;) {} }"))) {
+			Entrypoint lowered = worker.getEntrypoint("default", Map.of(),
+					WorkerLimits.DEFAULTS.withCpuTime(Duration.ofMillis(200)).withWallTime(Duration.ofSeconds(4)));
+			assertThatExceptionOfType(WorkerQuotaExceededException.class).isThrownBy(() -> lowered.call("spin"))
+				.satisfies((ex) -> assertThat(ex.kind()).isEqualTo(QuotaKind.CPU_TIME));
+			assertThat(worker.isClosed()).isTrue();
+			assertThat(loader.hosts().stream().mapToInt(ProcessWorkerLoader.HostDescriptor::workers).sum())
+				.isEqualTo(before);
+			assertThatExceptionOfType(dev.workerloader.WorkerClosedException.class)
+				.isThrownBy(() -> worker.getEntrypoint().call("spin"))
+				.isNotInstanceOf(WorkerHostFailedException.class);
+		}
+		assertServed();
+	}
+
+	@Test
 	void aCallMayLowerItsLimitsButNotTheStatementLimit() {
 		try (Worker worker = loader.load(code("isolated", "spin() { for (;;) {} }, ok() { return 'ok'; }"))) {
 			Entrypoint lowered = worker.getEntrypoint("default", Map.of(),
