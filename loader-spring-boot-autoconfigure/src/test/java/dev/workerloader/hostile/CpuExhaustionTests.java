@@ -2,14 +2,18 @@ package dev.workerloader.hostile;
 
 import dev.workerloader.QuotaKind;
 import dev.workerloader.Worker;
+import dev.workerloader.WorkerLoader;
 import dev.workerloader.WorkerQuotaExceededException;
-import dev.workerloader.sandbox.GraalWorkerLoader;
-import org.junit.jupiter.api.AfterAll;
+import dev.workerloader.hostile.Hostile.Tier;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static dev.workerloader.hostile.Hostile.assertHostAliveAndClean;
 import static dev.workerloader.hostile.Hostile.assertKilled;
@@ -19,22 +23,29 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * Attack: burning CPU. Every shape of runaway that does not end on its own is stopped by
  * the CPU-time quota (100 ms here), whether it loops in guest code, in the microtask
- * queue, in the regular expression engine or in a long built-in.
+ * queue, in the regular expression engine or in a long built-in. Runs on both tiers
+ * (issue 16): on the process tier the host's sandbox stops the runaway the same way, and
+ * the host must survive it.
  *
  * @author Worker Loader team
  */
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.workerloader.hostile.Hostile#loaderTiers")
 class CpuExhaustionTests {
 
-	private static GraalWorkerLoader loader;
+	private static WorkerLoader loader;
 
-	@BeforeAll
-	static void startLoader() {
-		loader = Hostile.loader();
+	@Parameter
+	Tier tier;
+
+	@BeforeParameterizedClassInvocation
+	static void startLoader(Tier tier) {
+		loader = Hostile.loader(tier);
 	}
 
-	@AfterAll
+	@AfterParameterizedClassInvocation
 	static void stopLoader() {
-		loader.close();
+		Hostile.close(loader);
 	}
 
 	@AfterEach
@@ -56,7 +67,7 @@ class CpuExhaustionTests {
 			"getter storm|run() { const o = {}; Object.defineProperty(o, 'x', { get() { return o.x; } }); for (;;) { try { o.x; } catch (e) {} } }",
 			"string building|run() { let s = ''; for (;;) { s = (s + 'x').slice(-1000); } }" })
 	void runawayIsStoppedForCpuTime(String attack, String method) {
-		assertKilled(loader, "cpu", method, QuotaKind.CPU_TIME);
+		assertKilled(loader, this.tier, "cpu", method, QuotaKind.CPU_TIME);
 	}
 
 	@Test

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import dev.workerloader.LogEntry;
@@ -12,12 +13,15 @@ import dev.workerloader.QuotaKind;
 import dev.workerloader.Worker;
 import dev.workerloader.WorkerCode;
 import dev.workerloader.WorkerException;
+import dev.workerloader.WorkerHostFailedException;
 import dev.workerloader.WorkerLoader;
 import dev.workerloader.WorkerQuotaExceededException;
 import dev.workerloader.autoconfigure.WorkerLoaderProcessAutoConfiguration;
 import dev.workerloader.policy.PolicyResolver;
+import dev.workerloader.policy.WorkerIsolation;
 import dev.workerloader.policy.WorkerLimits;
 import dev.workerloader.policy.WorkerPolicy;
+import dev.workerloader.process.ProcessWorkerLoader;
 import dev.workerloader.sandbox.GraalWorkerLoader;
 import org.junit.jupiter.params.provider.Arguments;
 
@@ -57,6 +61,54 @@ final class Hostile {
 	static ApplicationContextRunner onTier(ApplicationContextRunner runner, String[] tier) {
 		return runner.withConfiguration(AutoConfigurations.of(WorkerLoaderProcessAutoConfiguration.class))
 			.withPropertyValues(tier);
+	}
+
+	/**
+	 * The two isolation tiers a hostile test class runs on (issue 16), for
+	 * {@code @ParameterizedClass} with
+	 * {@code @MethodSource("dev.workerloader.hostile.Hostile#loaderTiers")}: the class
+	 * builds one loader per tier with {@link #loader(Tier)}.
+	 */
+	enum Tier {
+
+		/** A {@link GraalWorkerLoader}: workers run in this JVM. */
+		IN_PROCESS("in-process"),
+
+		/**
+		 * A {@link ProcessWorkerLoader}: every policy runs its workers in one worker host
+		 * (a child JVM with a {@link #HOST_HEAP} heap).
+		 */
+		PROCESS("process");
+
+		private final String label;
+
+		Tier(String label) {
+			this.label = label;
+		}
+
+		boolean isProcess() {
+			return this == PROCESS;
+		}
+
+		@Override
+		public String toString() {
+			return this.label;
+		}
+
+	}
+
+	/**
+	 * The heap of the process tier's worker host: modest, as a small production host
+	 * would be.
+	 */
+	static final long HOST_HEAP = 192L * 1024 * 1024;
+
+	/**
+	 * Both tiers, for {@code @ParameterizedClass}: one loader per class and tier.
+	 * @return the tiers
+	 */
+	static Stream<Tier> loaderTiers() {
+		return Stream.of(Tier.IN_PROCESS, Tier.PROCESS);
 	}
 
 	/** A secret every policy hands its workers as {@code env.API_KEY}. */
@@ -113,6 +165,95 @@ final class Hostile {
 		return loader;
 	}
 
+	/**
+	 * Returns a loader on the given tier with the same policies as {@link #loader()}.
+	 * @param tier the tier
+	 * @return the loader, ready (the process tier's host is started)
+	 */
+	static WorkerLoader loader(Tier tier) {
+		return loader(tier, (builder) -> {
+		}, (builder) -> {
+		});
+	}
+
+	/**
+	 * Returns a loader on the given tier with the same policies as {@link #loader()}.
+	 * @param tier the tier
+	 * @param inProcess customizes the in-process loader's builder (threads, pool)
+	 * @param process customizes the process loader's builder (bindings, kept workers)
+	 * @return the loader, ready (the process tier's host is started)
+	 */
+	static WorkerLoader loader(Tier tier, Consumer<GraalWorkerLoader.Builder> inProcess,
+			Consumer<ProcessWorkerLoader.Builder> process) {
+		if (!tier.isProcess()) {
+			GraalWorkerLoader.Builder builder = GraalWorkerLoader.builder();
+			inProcess.accept(builder);
+			return loader(builder);
+		}
+		WorkerIsolation isolation = WorkerIsolation.process(HOST_HEAP);
+		ProcessWorkerLoader.Builder builder = ProcessWorkerLoader.builder().hostsPerPool(1);
+		process.accept(builder);
+		ProcessWorkerLoader loader = builder
+			.policies(PolicyResolver.of(policy("default", WorkerLimits.DEFAULTS).withIsolation(isolation),
+					policy("tight", TIGHT).withIsolation(isolation), policy("cpu", CPU).withIsolation(isolation),
+					policy("memory", MEMORY).withIsolation(isolation), policy("wall", WALL).withIsolation(isolation),
+					policy("roomy", ROOMY).withIsolation(isolation),
+					policy("statements", WorkerLimits.DEFAULTS.withStatements(1_000_000)).withIsolation(isolation)))
+			.build();
+		loader.warmUp();
+		assertHostAliveAndClean(loader);
+		return loader;
+	}
+
+	/**
+	 * Closes a loader built by {@link #loader(Tier)}; on the process tier this stops its
+	 * hosts.
+	 * @param loader the loader
+	 */
+	static void close(WorkerLoader loader) {
+		if (loader instanceof ProcessWorkerLoader process) {
+			process.close();
+		}
+		else {
+			((GraalWorkerLoader) loader).close();
+		}
+	}
+
+	/**
+	 * Returns the tier of a loader built by {@link #loader(Tier)}.
+	 * @param loader the loader
+	 * @return its tier
+	 */
+	static Tier tierOf(WorkerLoader loader) {
+		return (loader instanceof ProcessWorkerLoader) ? Tier.PROCESS : Tier.IN_PROCESS;
+	}
+
+	/**
+	 * Returns the workers open in the loader: in-process its active workers, on the
+	 * process tier the workers of its live hosts.
+	 * @param loader a loader built by {@link #loader(Tier)}
+	 * @return the open workers
+	 */
+	static int activeWorkers(WorkerLoader loader) {
+		if (loader instanceof ProcessWorkerLoader process) {
+			return process.hosts().stream().mapToInt(ProcessWorkerLoader.HostDescriptor::workers).sum();
+		}
+		return ((GraalWorkerLoader) loader).activeWorkers();
+	}
+
+	/**
+	 * Returns how many worker hosts were killed and replaced, for any cause (always 0
+	 * in-process).
+	 * @param loader a loader built by {@link #loader(Tier)}
+	 * @return the restarts
+	 */
+	static long hostRestarts(WorkerLoader loader) {
+		if (loader instanceof ProcessWorkerLoader process) {
+			return process.restarts().values().stream().mapToLong(Long::longValue).sum();
+		}
+		return 0;
+	}
+
 	static WorkerPolicy policy(String name, WorkerLimits limits) {
 		return WorkerPolicy.of(name, limits).withBindings("*").withVars(Map.of("API_KEY", SECRET));
 	}
@@ -151,24 +292,58 @@ final class Hostile {
 	 */
 	static WorkerQuotaExceededException assertKilled(GraalWorkerLoader loader, String policy, String methods,
 			QuotaKind kind) {
-		WorkerQuotaExceededException[] thrown = new WorkerQuotaExceededException[1];
+		return (WorkerQuotaExceededException) assertKilled(loader, Tier.IN_PROCESS, policy, methods, kind);
+	}
+
+	/**
+	 * Runs {@code run()} of a fresh worker of {@code policy} on the loader's tier and
+	 * asserts that it was stopped, with no secret in what the caller sees and the worker
+	 * closed. In-process it must be a {@link WorkerQuotaExceededException} for
+	 * {@code kind}, as
+	 * {@link #assertKilled(GraalWorkerLoader, String, String, QuotaKind)}. On the process
+	 * tier the same, except that a memory bomb may also end as a
+	 * {@link WorkerHostFailedException} for {@code OUT_OF_MEMORY}: the host's JVM ran out
+	 * of its heap before the allocation budget noticed, and was killed and replaced; any
+	 * other outcome fails.
+	 * @param loader the loader
+	 * @param tier the loader's tier
+	 * @param policy the policy
+	 * @param methods the methods of the worker, with {@code run()}
+	 * @param kind the quota that must stop it
+	 * @return the exception
+	 */
+	static WorkerException assertKilled(WorkerLoader loader, Tier tier, String policy, String methods, QuotaKind kind) {
+		WorkerException[] thrown = new WorkerException[1];
 		Worker[] loaded = new Worker[1];
 		long start = System.nanoTime();
-		assertThatExceptionOfType(WorkerQuotaExceededException.class).isThrownBy(() -> {
+		Class<? extends WorkerException> expected = tier.isProcess() ? WorkerException.class
+				: WorkerQuotaExceededException.class;
+		assertThatExceptionOfType(expected).isThrownBy(() -> {
 			try (Worker worker = loader.load(code(policy, methods))) {
 				loaded[0] = worker;
 				worker.getEntrypoint().call("run");
 			}
 		}).satisfies((ex) -> {
 			thrown[0] = ex;
-			assertThat(ex.kind()).isEqualTo(kind);
-			assertThat(ex.used()).isGreaterThanOrEqualTo(ex.limit());
 			assertNoSecret(ex);
+			if (ex instanceof WorkerHostFailedException failed) {
+				// Only a memory bomb may take its host down: the host's JVM runs out of
+				// its heap before the allocation budget notices.
+				assertThat(tier).isEqualTo(Tier.PROCESS);
+				assertThat(kind).isEqualTo(QuotaKind.MEMORY);
+				assertThat(failed.hostCause()).isEqualTo(WorkerHostFailedException.Cause.OUT_OF_MEMORY);
+			}
+			else {
+				assertThat(ex).isInstanceOf(WorkerQuotaExceededException.class);
+				WorkerQuotaExceededException quota = (WorkerQuotaExceededException) ex;
+				assertThat(quota.kind()).isEqualTo(kind);
+				assertThat(quota.used()).isGreaterThanOrEqualTo(quota.limit());
+			}
 		});
 		if (loaded[0] != null) {
 			assertThat(loaded[0].isClosed()).isTrue();
 		}
-		System.out.println("[hostile] " + kind + " kill (policy '" + policy + "') after "
+		System.out.println("[hostile] " + kind + " kill (policy '" + policy + "', " + tier + ") after "
 				+ Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms: " + thrown[0].getMessage());
 		return thrown[0];
 	}
