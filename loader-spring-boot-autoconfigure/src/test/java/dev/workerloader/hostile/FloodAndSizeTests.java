@@ -7,11 +7,15 @@ import dev.workerloader.WorkerCode;
 import dev.workerloader.WorkerException;
 import dev.workerloader.WorkerLoadException;
 import dev.workerloader.policy.WorkerLimits;
-import dev.workerloader.sandbox.GraalWorkerLoader;
-import org.junit.jupiter.api.AfterAll;
+import dev.workerloader.WorkerLoader;
+import dev.workerloader.hostile.Hostile.Tier;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static dev.workerloader.hostile.Hostile.assertHostAliveAndClean;
 import static dev.workerloader.hostile.Hostile.assertKilled;
@@ -26,18 +30,23 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  *
  * @author Worker Loader team
  */
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.workerloader.hostile.Hostile#loaderTiers")
 class FloodAndSizeTests {
 
-	private static GraalWorkerLoader loader;
+	private static WorkerLoader loader;
 
-	@BeforeAll
-	static void startLoader() {
-		loader = Hostile.loader();
+	@Parameter
+	Tier tier;
+
+	@BeforeParameterizedClassInvocation
+	static void startLoader(Tier tier) {
+		loader = Hostile.loader(tier);
 	}
 
-	@AfterAll
+	@AfterParameterizedClassInvocation
 	static void stopLoader() {
-		loader.close();
+		Hostile.close(loader);
 	}
 
 	@AfterEach
@@ -62,7 +71,8 @@ class FloodAndSizeTests {
 
 	@Test
 	void endlessConsoleFloodIsStoppedForCpuTime() {
-		assertKilled(loader, "cpu", "run() { for (;;) console.error('x'.repeat(1000)); }", QuotaKind.CPU_TIME);
+		assertKilled(loader, this.tier, "cpu", "run() { for (;;) console.error('x'.repeat(1000)); }",
+				QuotaKind.CPU_TIME);
 	}
 
 	@Test
@@ -167,7 +177,7 @@ class FloodAndSizeTests {
 
 	@Test
 	void oversizedResultIsStoppedForOutput() {
-		assertKilled(loader, "default", "run() { return 'r'.repeat(2 * 1024 * 1024); }", QuotaKind.OUTPUT);
+		assertKilled(loader, this.tier, "default", "run() { return 'r'.repeat(2 * 1024 * 1024); }", QuotaKind.OUTPUT);
 	}
 
 }

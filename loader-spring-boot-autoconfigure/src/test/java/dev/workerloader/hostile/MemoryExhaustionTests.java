@@ -1,18 +1,31 @@
 package dev.workerloader.hostile;
 
+import java.util.List;
+
 import dev.workerloader.QuotaKind;
-import dev.workerloader.sandbox.GraalWorkerLoader;
+import dev.workerloader.Worker;
+import dev.workerloader.WorkerException;
+import dev.workerloader.WorkerHostFailedException;
+import dev.workerloader.WorkerQuotaExceededException;
+import dev.workerloader.WorkerLoader;
+import dev.workerloader.hostile.Hostile.Tier;
 import dev.workerloader.testsupport.ForkedJvm;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static dev.workerloader.hostile.Hostile.assertHostAliveAndClean;
 import static dev.workerloader.hostile.Hostile.assertKilled;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Attack: exhausting memory. Growing bombs run in this JVM under a 32 MiB allocation
@@ -22,18 +35,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * @author Worker Loader team
  */
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.workerloader.hostile.Hostile#loaderTiers")
 class MemoryExhaustionTests {
 
-	private static GraalWorkerLoader loader;
+	private static WorkerLoader loader;
 
-	@BeforeAll
-	static void startLoader() {
-		loader = Hostile.loader();
+	@Parameter
+	Tier tier;
+
+	@BeforeParameterizedClassInvocation
+	static void startLoader(Tier tier) {
+		loader = Hostile.loader(tier);
 	}
 
-	@AfterAll
+	@AfterParameterizedClassInvocation
 	static void stopLoader() {
-		loader.close();
+		Hostile.close(loader);
 	}
 
 	@AfterEach
@@ -54,7 +72,7 @@ class MemoryExhaustionTests {
 			"closures kept|run() { const keep = []; for (let i = 0; ; i++) { const big = [i, i, i]; keep.push(() => big); } }",
 			"Array.from a huge length|run() { return Array.from({ length: 1e9 }, (_, i) => i).length; }" })
 	void growingBombIsStoppedByTheMemoryBudget(String attack, String method) {
-		assertKilled(loader, "memory", method, QuotaKind.MEMORY);
+		assertKilled(loader, this.tier, "memory", method, QuotaKind.MEMORY);
 	}
 
 	@Test
@@ -69,10 +87,50 @@ class MemoryExhaustionTests {
 
 	@Test
 	void hugeSingleAllocationsAreStoppedAndASmallHeapJvmSurvives() throws Exception {
+		// In-process the small-heap JVM is a forked one; on the process tier it is the
+		// worker host itself (below).
+		assumeFalse(this.tier.isProcess(), "the process tier runs the bombs in its worker host");
 		String output = ForkedJvm.run(HostileMemoryMain.class.getName(), java.time.Duration.ofSeconds(180));
 		assertThat(output).contains("FRESH pong", "SURVIVED");
+		// A representative pair: each host killed for its heap costs a host start.
 		for (String[] bomb : HostileMemoryMain.BOMBS) {
+			if (!List.of("typed-array-1g", "string-doubling").contains(bomb[0])) {
+				continue;
+			}
 			assertThat(output).containsPattern("RESULT " + bomb[0] + " (MEMORY|RangeError)");
+		}
+	}
+
+	@Test
+	void hugeSingleAllocationsInTheWorkerHostEndTypedAndTheHostServesOn() {
+		assumeTrue(this.tier.isProcess(), "in-process, a forked small-heap JVM runs the bombs (above)");
+		// Bombs of HostileMemoryMain, in the 192 MiB host under a budget larger
+		// than its heap: the host's heap guard or GraalJS's length limits stop each, or
+		// the host's JVM runs out of memory and is killed and replaced. Any other outcome
+		// fails, and a fresh worker is served after each (the @AfterEach checks the
+		// last).
+		// A representative pair: each host killed for its heap costs a host start.
+		for (String[] bomb : HostileMemoryMain.BOMBS) {
+			if (!List.of("typed-array-1g", "string-doubling").contains(bomb[0])) {
+				continue;
+			}
+			Throwable thrown;
+			try (Worker worker = loader.load(Hostile.code("roomy", "run() { " + bomb[1] + " }"))) {
+				thrown = catchThrowable(() -> worker.getEntrypoint().call("run"));
+			}
+			System.out.println("[hostile] " + bomb[0] + " in the worker host: " + thrown);
+			assertThat(thrown).as(bomb[0]).isInstanceOf(WorkerException.class);
+			Hostile.assertNoSecret((WorkerException) thrown);
+			if (thrown instanceof WorkerQuotaExceededException quota) {
+				assertThat(quota.kind()).as(bomb[0]).isEqualTo(QuotaKind.MEMORY);
+			}
+			else if (thrown instanceof WorkerHostFailedException failed) {
+				assertThat(failed.hostCause()).as(bomb[0]).isEqualTo(WorkerHostFailedException.Cause.OUT_OF_MEMORY);
+			}
+			else {
+				assertThat(((WorkerException) thrown).getName()).as(bomb[0]).isEqualTo("RangeError");
+			}
+			assertHostAliveAndClean(loader);
 		}
 	}
 
