@@ -6,14 +6,18 @@ import dev.workerloader.Worker;
 import dev.workerloader.WorkerCode;
 import dev.workerloader.WorkerException;
 import dev.workerloader.WorkerLoadException;
-import dev.workerloader.sandbox.GraalWorkerLoader;
-import org.junit.jupiter.api.AfterAll;
+import dev.workerloader.WorkerLoader;
+import dev.workerloader.hostile.Hostile.Tier;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -33,19 +37,24 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  *
  * @author Worker Loader team
  */
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.workerloader.hostile.Hostile#loaderTiers")
 @ExtendWith(OutputCaptureExtension.class)
 class HostReachTests {
 
-	private static GraalWorkerLoader loader;
+	private static WorkerLoader loader;
 
-	@BeforeAll
-	static void startLoader() {
-		loader = Hostile.loader();
+	@Parameter
+	Tier tier;
+
+	@BeforeParameterizedClassInvocation
+	static void startLoader(Tier tier) {
+		loader = Hostile.loader(tier);
 	}
 
-	@AfterAll
+	@AfterParameterizedClassInvocation
 	static void stopLoader() {
-		loader.close();
+		Hostile.close(loader);
 	}
 
 	@AfterEach
@@ -62,6 +71,8 @@ class HostReachTests {
 			"require('child_process')", "process.env", "process.binding('fs')", "print(1)", "Graal.versionJS", "quit()",
 			"new Worker('x.js')", "WebAssembly.compile(new Uint8Array(8))" })
 	void hostEntryPointsAreMissing(String expression) {
+		Hostile.sampleOnProcessTier(this.tier, expression, "Java.type('java.lang.Runtime').getRuntime().exec('id')",
+				"Packages.java.lang.System.exit(1)", "load('/etc/passwd')", "require('fs')", "process.env");
 		try (Worker worker = loader.load(Hostile.code("default", "run(p, env) { return " + expression + "; }"))) {
 			assertThatExceptionOfType(WorkerException.class).isThrownBy(() -> worker.getEntrypoint().call("run"))
 				.satisfies((ex) -> {
@@ -77,6 +88,8 @@ class HostReachTests {
 			"http://169.254.169.254/latest/meta-data/", "data:text/javascript,export default 1", "jar:file:/x!/y.js",
 			"node:child_process", "/app/../proc/self/environ" })
 	void staticImportOfFilesAndUrlsIsALoadError(String specifier) {
+		Hostile.sampleOnProcessTier(this.tier, specifier, "/etc/passwd", "file:///etc/passwd",
+				"http://169.254.169.254/latest/meta-data/", "node:child_process");
 		assertThatExceptionOfType(WorkerLoadException.class)
 			.isThrownBy(() -> loader
 				.load(WorkerCode.of("import x from '" + specifier + "';" + " export default { run() { return x; } }")))
@@ -87,6 +100,7 @@ class HostReachTests {
 	@ValueSource(strings = { "/etc/passwd", "file:///proc/self/environ", "https://example.com/x.js",
 			"data:text/javascript,export default 1", "../etc/hosts" })
 	void dynamicImportOfFilesAndUrlsRejects(String specifier) {
+		Hostile.sampleOnProcessTier(this.tier, specifier, "file:///proc/self/environ", "https://example.com/x.js");
 		try (Worker worker = loader.load(Hostile.code("default",
 				"async run() { const m = await import('" + specifier + "'); return String(m.default); }"))) {
 			assertThatExceptionOfType(WorkerException.class).isThrownBy(() -> worker.getEntrypoint().call("run"))
@@ -129,6 +143,7 @@ class HostReachTests {
 	@ParameterizedTest(name = "env.api.{0}()")
 	@ValueSource(strings = { "notExported", "getClass", "hashCode", "wait", "notify", "secret" })
 	void methodsOutsideTheExposedInterfaceAreNotCallable(String method) {
+		Hostile.sampleOnProcessTier(this.tier, method, "notExported", "getClass", "secret");
 		try (Worker worker = loader.load(withApi("run(p, env) { return env.api." + method + "(); }"))) {
 			assertThatExceptionOfType(WorkerException.class).isThrownBy(() -> worker.getEntrypoint().call("run"))
 				.satisfies((ex) -> {

@@ -111,6 +111,19 @@ final class Hostile {
 		return Stream.of(Tier.IN_PROCESS, Tier.PROCESS);
 	}
 
+	/**
+	 * Skips a case of a parameterized test on the process tier unless it is one of the
+	 * representative cases that tier runs: a process-tier call costs round trips, and the
+	 * cases differ only in guest code that the host's sandbox runs as in-process.
+	 * @param tier the tier
+	 * @param value the case
+	 * @param onProcessTier the cases the process tier runs
+	 */
+	static void sampleOnProcessTier(Tier tier, String value, String... onProcessTier) {
+		org.junit.jupiter.api.Assumptions.assumeTrue(!tier.isProcess() || List.of(onProcessTier).contains(value),
+				"a representative subset runs on the process tier");
+	}
+
 	/** A secret every policy hands its workers as {@code env.API_KEY}. */
 	static final String SECRET = "sk-live-" + UUID.randomUUID();
 

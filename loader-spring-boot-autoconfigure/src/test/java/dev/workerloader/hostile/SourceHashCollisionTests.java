@@ -2,10 +2,14 @@ package dev.workerloader.hostile;
 
 import dev.workerloader.Worker;
 import dev.workerloader.WorkerCode;
-import dev.workerloader.sandbox.GraalWorkerLoader;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.workerloader.WorkerLoader;
+import dev.workerloader.hostile.Hostile.Tier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,22 +22,27 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * @author Worker Loader team
  */
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.workerloader.hostile.Hostile#loaderTiers")
 class SourceHashCollisionTests {
 
 	private static final String MAIN = "export default { run() { return globalThis.which ?? 'victim'; } }; //";
 
 	private static final String LIB = "\nglobalThis.which = 'attacker';";
 
-	private static GraalWorkerLoader loader;
+	private static WorkerLoader loader;
 
-	@BeforeAll
-	static void startLoader() {
-		loader = Hostile.loader();
+	@Parameter
+	Tier tier;
+
+	@BeforeParameterizedClassInvocation
+	static void startLoader(Tier tier) {
+		loader = Hostile.loader(tier);
 	}
 
-	@AfterAll
+	@AfterParameterizedClassInvocation
 	static void stopLoader() {
-		loader.close();
+		Hostile.close(loader);
 	}
 
 	@Test

@@ -3,10 +3,14 @@ package dev.workerloader.hostile;
 import java.util.List;
 
 import dev.workerloader.Worker;
-import dev.workerloader.sandbox.GraalWorkerLoader;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.workerloader.WorkerLoader;
+import dev.workerloader.hostile.Hostile.Tier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static dev.workerloader.hostile.Hostile.assertHostAliveAndClean;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,21 +22,26 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * @author Worker Loader team
  */
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.workerloader.hostile.Hostile#loaderTiers")
 class TimerResolutionTests {
 
 	private static final int RESOLUTION_MS = 10;
 
-	private static GraalWorkerLoader loader;
+	private static WorkerLoader loader;
 
-	@BeforeAll
-	static void startLoader() {
-		loader = Hostile.loader();
+	@Parameter
+	Tier tier;
+
+	@BeforeParameterizedClassInvocation
+	static void startLoader(Tier tier) {
+		loader = Hostile.loader(tier);
 	}
 
-	@AfterAll
+	@AfterParameterizedClassInvocation
 	static void stopLoader() {
 		assertHostAliveAndClean(loader);
-		loader.close();
+		Hostile.close(loader);
 	}
 
 	@Test
