@@ -288,12 +288,22 @@ final class WorkerHost {
 				if ("bind".equals(reply.path("t").asString())) {
 					// Time in the application's binding is not the host's: the host's own
 					// watchdog still bounds the worker's wall time.
+					// The binding itself may take no longer than the host may: past that,
+					// this thread is interrupted, as in-process a kill interrupts a
+					// blocking
+					// host call (the host has stopped the worker for its wall time by
+					// then).
 					entry.pause();
-					String answer = bindings.call(reply.path("b").asString(), reply.path("m").asString(),
-							reply.path("a").asString());
+					String answer;
+					try {
+						answer = bindings.call(reply.path("b").asString(), reply.path("m").asString(),
+								reply.path("a").asString());
+					}
+					finally {
+						entry.resume();
+					}
 					this.channel
 						.send(this.channel.frame("bound").put("r", reply.path("r").asLong()).put("reply", answer));
-					entry.restart();
 					continue;
 				}
 				if ("fetch".equals(reply.path("t").asString())) {
@@ -429,6 +439,7 @@ final class WorkerHost {
 	private void checkDeadlines() {
 		long now = System.nanoTime();
 		for (Pending entry : this.pending.values()) {
+			entry.interruptOverdueBinding(now);
 			if (now - entry.deadline > 0) {
 				fail(Cause.UNRESPONSIVE);
 				return;
@@ -554,12 +565,43 @@ final class WorkerHost {
 			restart();
 		}
 
+		/** The caller's thread while it runs a binding call of the worker. */
+		private @Nullable Thread binding;
+
+		private long bindingDeadline;
+
+		private boolean bindingInterrupted;
+
 		void restart() {
 			this.deadline = System.nanoTime() + this.timeout;
 		}
 
-		void pause() {
+		/** A binding call starts on the current thread: the host's deadline waits. */
+		synchronized void pause() {
 			this.deadline = System.nanoTime() + Long.MAX_VALUE / 2;
+			this.binding = Thread.currentThread();
+			this.bindingDeadline = System.nanoTime() + this.timeout;
+			this.bindingInterrupted = false;
+		}
+
+		/**
+		 * The binding call ended: the host's deadline runs again, and an interrupt this
+		 * entry sent the binding does not reach the caller's next wait.
+		 */
+		synchronized void resume() {
+			this.binding = null;
+			if (this.bindingInterrupted) {
+				Thread.interrupted();
+			}
+			restart();
+		}
+
+		synchronized void interruptOverdueBinding(long now) {
+			Thread thread = this.binding;
+			if (thread != null && !this.bindingInterrupted && now - this.bindingDeadline > 0) {
+				this.bindingInterrupted = true;
+				thread.interrupt();
+			}
 		}
 
 	}

@@ -293,9 +293,16 @@ public final class WorkerHostMain {
 		frame.put("r", id).put("w", handle).put("b", binding).put("m", method).put("a", argsJson);
 		try {
 			this.channel.send(frame);
-			return reply.join();
+			// Interruptible: stopping the worker interrupts its sandbox thread, which
+			// must not linger here until the application answers.
+			return reply.get();
 		}
-		catch (IOException | RuntimeException ex) {
+		catch (InterruptedException ex) {
+			this.bindingCalls.remove(id);
+			Thread.currentThread().interrupt();
+			return "Eenv." + binding + "." + method + " is not available";
+		}
+		catch (IOException | RuntimeException | java.util.concurrent.ExecutionException ex) {
 			this.bindingCalls.remove(id);
 			return "Eenv." + binding + "." + method + " is not available";
 		}
