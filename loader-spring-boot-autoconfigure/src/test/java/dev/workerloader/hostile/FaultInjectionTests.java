@@ -8,12 +8,16 @@ import dev.workerloader.Worker;
 import dev.workerloader.WorkerCode;
 import dev.workerloader.WorkerException;
 import dev.workerloader.WorkerQuotaExceededException;
-import dev.workerloader.sandbox.GraalWorkerLoader;
+import dev.workerloader.WorkerLoader;
+import dev.workerloader.hostile.Hostile.Tier;
 import org.assertj.core.api.InstanceOfAssertFactories;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static dev.workerloader.hostile.Hostile.SECRET;
 import static dev.workerloader.hostile.Hostile.assertHostAliveAndClean;
@@ -29,23 +33,28 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  *
  * @author Worker Loader team
  */
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.workerloader.hostile.Hostile#loaderTiers")
 class FaultInjectionTests {
 
-	private static GraalWorkerLoader loader;
+	private static WorkerLoader loader;
+
+	@Parameter
+	Tier tier;
 
 	private static Worker bystander;
 
-	@BeforeAll
-	static void startLoader() {
-		loader = Hostile.loader();
+	@BeforeParameterizedClassInvocation
+	static void startLoader(Tier tier) {
+		loader = Hostile.loader(tier);
 		bystander = loader.load(Hostile.code("default",
 				"run(n) { globalThis.count = (globalThis.count || 0) + 1;" + " return [n, globalThis.count]; }"));
 	}
 
-	@AfterAll
+	@AfterParameterizedClassInvocation
 	static void stopLoader() {
 		bystander.close();
-		loader.close();
+		Hostile.close(loader);
 	}
 
 	@AfterEach
