@@ -141,6 +141,14 @@ final class ProcessWorker implements Worker {
 			.invocationStarted(new WorkerListener.InvocationStart(this.id, this.policy, this.calls.clientId(),
 					this.calls.codeSha256(), entrypoint, method));
 		long start = System.nanoTime();
+		if (this.lock.isHeldByCurrentThread()) {
+			// A binding of this worker (it runs on the caller's thread) calls the worker
+			// again: the host would queue the call behind the running one, which waits
+			// for it, until the wall time stops both. Refused at once, as in-process.
+			throw new IllegalStateException("Worker '" + this.id
+					+ "' was called from one of its own bindings while it runs; a worker cannot wait for itself."
+					+ " Call another worker, or return the work to the caller instead");
+		}
 		this.lock.lock();
 		try {
 			if (this.closed) {
