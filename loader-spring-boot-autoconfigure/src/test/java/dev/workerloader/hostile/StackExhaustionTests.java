@@ -8,11 +8,15 @@ import dev.workerloader.Worker;
 import dev.workerloader.WorkerCode;
 import dev.workerloader.WorkerException;
 import dev.workerloader.WorkerQuotaExceededException;
-import dev.workerloader.sandbox.GraalWorkerLoader;
-import org.junit.jupiter.api.AfterAll;
+import dev.workerloader.WorkerLoader;
+import dev.workerloader.hostile.Hostile.Tier;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static dev.workerloader.hostile.Hostile.assertCompletesWithin;
 import static dev.workerloader.hostile.Hostile.assertHostAliveAndClean;
@@ -20,6 +24,7 @@ import static dev.workerloader.hostile.Hostile.assertNoSecret;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * Attack: exhausting the stack, in the guest alone or through the host: a binding that
@@ -31,23 +36,29 @@ import static org.awaitility.Awaitility.await;
  *
  * @author Worker Loader team
  */
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.workerloader.hostile.Hostile#loaderTiers")
 class StackExhaustionTests {
 
-	private static GraalWorkerLoader loader;
+	private static WorkerLoader loader;
 
-	@BeforeAll
-	static void startLoader() {
-		loader = Hostile.loader(GraalWorkerLoader.builder().threads(3));
+	@Parameter
+	Tier tier;
+
+	@BeforeParameterizedClassInvocation
+	static void startLoader(Tier tier) {
+		loader = Hostile.loader(tier, (builder) -> builder.threads(3), (builder) -> {
+		});
 	}
 
-	@AfterAll
+	@AfterParameterizedClassInvocation
 	static void stopLoader() {
-		assertCompletesWithin(Duration.ofSeconds(30), loader::close);
+		assertCompletesWithin(Duration.ofSeconds(30), () -> Hostile.close(loader));
 	}
 
 	@AfterEach
 	void hostIsAliveAndClean() {
-		await().atMost(Duration.ofSeconds(20)).until(() -> loader.activeWorkers() == 0);
+		await().atMost(Duration.ofSeconds(20)).until(() -> Hostile.activeWorkers(loader) == 0);
 		assertHostAliveAndClean(loader);
 	}
 
@@ -100,6 +111,20 @@ class StackExhaustionTests {
 		try (Worker a = loader.load(pingPong("a", second)); Worker b = loader.load(pingPong("b", first))) {
 			first.set(a);
 			second.set(b);
+			if (this.tier.isProcess()) {
+				// On the process tier the whole cycle runs its bindings on this one
+				// thread, so b calling a back is a worker called from its own binding:
+				// refused at once (b fails, and a's call of b with it), not a deadlock.
+				assertCompletesWithin(Duration.ofSeconds(20),
+						() -> assertThatExceptionOfType(WorkerException.class)
+							.isThrownBy(() -> a.getEntrypoint().call("run", 0))
+							.satisfies((ex) -> {
+								assertThat(ex).isNotInstanceOf(WorkerQuotaExceededException.class);
+								assertThat(ex.getGuestMessage()).contains("env.other.call failed on the host");
+								assertNoSecret(ex);
+							}));
+				return;
+			}
 			assertCompletesWithin(Duration.ofSeconds(20),
 					() -> assertThatExceptionOfType(WorkerQuotaExceededException.class)
 						.isThrownBy(() -> a.getEntrypoint().call("run", 0))
@@ -112,6 +137,11 @@ class StackExhaustionTests {
 
 	@Test
 	void chainLongerThanTheSandboxThreadsIsStoppedForWallTime() {
+		// Not on the process tier yet: there each level's binding runs on the caller's
+		// thread and loads the next worker in the same host, with nothing to bound the
+		// depth; the host dies (CRASHED) instead of the first level ending for its wall
+		// time. A known gap, not an accepted outcome.
+		assumeFalse(this.tier.isProcess(), "an unbounded chain takes the process tier's host down (known gap)");
 		// Each binding call loads a new worker and waits for it: with 3 sandbox threads
 		// the
 		// fourth level can never start.
