@@ -135,20 +135,21 @@ final class ProcessWorker implements Worker {
 	 */
 	private JsonNode request(String entrypoint, JsonNode props, String method, @Nullable Object param,
 			@Nullable WorkerLimits limits, @Nullable WorkerRequest httpRequest) {
+		if (this.lock.isHeldByCurrentThread()) {
+			// A binding of this worker (it runs on the caller's thread) calls the worker
+			// again: the host would queue the call behind the running one, which waits
+			// for it, until the wall time stops both. Refused at once, as in-process
+			// (before the listener hears of a call, which would stay open).
+			throw new IllegalStateException("Worker '" + this.id
+					+ "' was called from one of its own bindings while it runs; a worker cannot wait for itself."
+					+ " Call another worker, or return the work to the caller instead");
+		}
 		// The same listener events as in-process: observation, metrics, audit, guest
 		// logs.
 		WorkerListener.InvocationScope scope = this.calls.listener()
 			.invocationStarted(new WorkerListener.InvocationStart(this.id, this.policy, this.calls.clientId(),
 					this.calls.codeSha256(), entrypoint, method));
 		long start = System.nanoTime();
-		if (this.lock.isHeldByCurrentThread()) {
-			// A binding of this worker (it runs on the caller's thread) calls the worker
-			// again: the host would queue the call behind the running one, which waits
-			// for it, until the wall time stops both. Refused at once, as in-process.
-			throw new IllegalStateException("Worker '" + this.id
-					+ "' was called from one of its own bindings while it runs; a worker cannot wait for itself."
-					+ " Call another worker, or return the work to the caller instead");
-		}
 		this.lock.lock();
 		try {
 			if (this.closed) {
