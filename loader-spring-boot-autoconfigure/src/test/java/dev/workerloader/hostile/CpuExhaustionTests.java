@@ -2,14 +2,9 @@ package dev.workerloader.hostile;
 
 import dev.workerloader.QuotaKind;
 import dev.workerloader.Worker;
-import dev.workerloader.WorkerLoader;
 import dev.workerloader.WorkerQuotaExceededException;
-import dev.workerloader.hostile.Hostile.Tier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,22 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 @ParameterizedClass(name = "{0}")
 @MethodSource("dev.workerloader.hostile.Hostile#loaderTiers")
-class CpuExhaustionTests {
-
-	private static WorkerLoader loader;
-
-	@Parameter
-	Tier tier;
-
-	@BeforeParameterizedClassInvocation
-	static void startLoader(Tier tier) {
-		loader = Hostile.loader(tier);
-	}
-
-	@AfterParameterizedClassInvocation
-	static void stopLoader() {
-		Hostile.close(loader);
-	}
+class CpuExhaustionTests extends BothTiers {
 
 	@AfterEach
 	void hostIsAliveAndClean() {

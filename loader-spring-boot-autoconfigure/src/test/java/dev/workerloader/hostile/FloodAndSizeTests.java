@@ -7,13 +7,8 @@ import dev.workerloader.WorkerCode;
 import dev.workerloader.WorkerException;
 import dev.workerloader.WorkerLoadException;
 import dev.workerloader.policy.WorkerLimits;
-import dev.workerloader.WorkerLoader;
-import dev.workerloader.hostile.Hostile.Tier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -32,22 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 @ParameterizedClass(name = "{0}")
 @MethodSource("dev.workerloader.hostile.Hostile#loaderTiers")
-class FloodAndSizeTests {
-
-	private static WorkerLoader loader;
-
-	@Parameter
-	Tier tier;
-
-	@BeforeParameterizedClassInvocation
-	static void startLoader(Tier tier) {
-		loader = Hostile.loader(tier);
-	}
-
-	@AfterParameterizedClassInvocation
-	static void stopLoader() {
-		Hostile.close(loader);
-	}
+class FloodAndSizeTests extends BothTiers {
 
 	@AfterEach
 	void hostIsAliveAndClean() {

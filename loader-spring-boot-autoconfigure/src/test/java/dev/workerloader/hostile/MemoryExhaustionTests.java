@@ -7,16 +7,11 @@ import dev.workerloader.Worker;
 import dev.workerloader.WorkerException;
 import dev.workerloader.WorkerHostFailedException;
 import dev.workerloader.WorkerQuotaExceededException;
-import dev.workerloader.WorkerLoader;
-import dev.workerloader.hostile.Hostile.Tier;
 import dev.workerloader.testsupport.ForkedJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -37,22 +32,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @ParameterizedClass(name = "{0}")
 @MethodSource("dev.workerloader.hostile.Hostile#loaderTiers")
-class MemoryExhaustionTests {
-
-	private static WorkerLoader loader;
-
-	@Parameter
-	Tier tier;
-
-	@BeforeParameterizedClassInvocation
-	static void startLoader(Tier tier) {
-		loader = Hostile.loader(tier);
-	}
-
-	@AfterParameterizedClassInvocation
-	static void stopLoader() {
-		Hostile.close(loader);
-	}
+class MemoryExhaustionTests extends BothTiers {
 
 	@AfterEach
 	void hostIsAliveAndClean() {

@@ -2,12 +2,7 @@ package dev.workerloader.hostile;
 
 import dev.workerloader.Worker;
 import dev.workerloader.WorkerCode;
-import dev.workerloader.WorkerLoader;
-import dev.workerloader.hostile.Hostile.Tier;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -24,26 +19,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ParameterizedClass(name = "{0}")
 @MethodSource("dev.workerloader.hostile.Hostile#loaderTiers")
-class SourceHashCollisionTests {
+class SourceHashCollisionTests extends BothTiers {
 
 	private static final String MAIN = "export default { run() { return globalThis.which ?? 'victim'; } }; //";
 
 	private static final String LIB = "\nglobalThis.which = 'attacker';";
-
-	private static WorkerLoader loader;
-
-	@Parameter
-	Tier tier;
-
-	@BeforeParameterizedClassInvocation
-	static void startLoader(Tier tier) {
-		loader = Hostile.loader(tier);
-	}
-
-	@AfterParameterizedClassInvocation
-	static void stopLoader() {
-		Hostile.close(loader);
-	}
 
 	@Test
 	void aModuleHoldingNulCharactersRunsItsOwnCode() {

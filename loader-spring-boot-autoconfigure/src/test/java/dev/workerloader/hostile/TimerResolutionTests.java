@@ -3,12 +3,8 @@ package dev.workerloader.hostile;
 import java.util.List;
 
 import dev.workerloader.Worker;
-import dev.workerloader.WorkerLoader;
-import dev.workerloader.hostile.Hostile.Tier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -24,24 +20,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ParameterizedClass(name = "{0}")
 @MethodSource("dev.workerloader.hostile.Hostile#loaderTiers")
-class TimerResolutionTests {
+class TimerResolutionTests extends BothTiers {
 
 	private static final int RESOLUTION_MS = 10;
 
-	private static WorkerLoader loader;
-
-	@Parameter
-	Tier tier;
-
-	@BeforeParameterizedClassInvocation
-	static void startLoader(Tier tier) {
-		loader = Hostile.loader(tier);
-	}
-
 	@AfterParameterizedClassInvocation
-	static void stopLoader() {
+	static void hostIsStillAliveAndClean() {
 		assertHostAliveAndClean(loader);
-		Hostile.close(loader);
 	}
 
 	@Test
