@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.workerloader.Entrypoint;
@@ -59,6 +60,8 @@ final class ProcessWorker implements Worker {
 	private final ReentrantLock lock = new ReentrantLock();
 
 	private volatile boolean closed;
+
+	private final AtomicBoolean closing = new AtomicBoolean();
 
 	ProcessWorker(String id, Calls calls, WorkerHost host, long handle, BindingDispatcher bindings, Duration timeout,
 			Executor executor) {
@@ -115,17 +118,21 @@ final class ProcessWorker implements Worker {
 		return this.closed;
 	}
 
+	/**
+	 * Closes the worker at once, even while a call runs: not under the call's lock, which
+	 * the running call holds until it ends. The host closes its sandbox, which stops the
+	 * call there, and the caller gets a {@link WorkerClosedException}, as in-process.
+	 */
 	@Override
 	public void close() {
-		this.lock.lock();
-		try {
-			if (!this.closed) {
-				this.closed = true;
-				this.host.released(this.handle);
-			}
+		if (!this.closing.compareAndSet(false, true)) {
+			return;
 		}
-		finally {
-			this.lock.unlock();
+		boolean alreadyClosed = this.closed;
+		this.closed = true;
+		if (!alreadyClosed) {
+			// Not already lost with its host: the host still holds the worker.
+			this.host.released(this.handle);
 		}
 	}
 

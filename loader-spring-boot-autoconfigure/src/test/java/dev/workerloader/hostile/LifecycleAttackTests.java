@@ -14,11 +14,15 @@ import dev.workerloader.WorkerClosedException;
 import dev.workerloader.WorkerCode;
 import dev.workerloader.WorkerException;
 import dev.workerloader.WorkerQuotaExceededException;
-import dev.workerloader.sandbox.GraalWorkerLoader;
-import org.junit.jupiter.api.AfterAll;
+import dev.workerloader.WorkerLoader;
+import dev.workerloader.hostile.Hostile.Tier;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static dev.workerloader.hostile.Hostile.assertHostAliveAndClean;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,27 +32,34 @@ import static org.awaitility.Awaitility.await;
 /**
  * Attack: racing the lifecycle. Closing or evicting a worker while it runs, many workers
  * at once on two cores, and a kill while an async binding call is outstanding: each
- * caller gets a typed error, and the loader's accounting comes back to zero.
+ * caller gets a typed error, and the loader's accounting comes back to zero. Runs on both
+ * tiers (issue 16).
  *
  * @author Worker Loader team
  */
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.workerloader.hostile.Hostile#loaderTiers")
 class LifecycleAttackTests {
 
-	private static GraalWorkerLoader loader;
+	private static WorkerLoader loader;
 
-	@BeforeAll
-	static void startLoader() {
-		loader = Hostile.loader(GraalWorkerLoader.builder().threads(4));
+	@Parameter
+	Tier tier;
+
+	@BeforeParameterizedClassInvocation
+	static void startLoader(Tier tier) {
+		loader = Hostile.loader(tier, (builder) -> builder.threads(4), (builder) -> {
+		});
 	}
 
-	@AfterAll
+	@AfterParameterizedClassInvocation
 	static void stopLoader() {
-		loader.close();
+		Hostile.close(loader);
 	}
 
 	@AfterEach
 	void accountingReturnsToZero() {
-		await().atMost(Duration.ofSeconds(20)).until(() -> loader.activeWorkers() == 0);
+		await().atMost(Duration.ofSeconds(20)).until(() -> Hostile.activeWorkers(loader) == 0);
 		assertHostAliveAndClean(loader);
 	}
 
