@@ -10,7 +10,8 @@ import dev.workerloader.autoconfigure.WorkerLoaderAutoConfiguration;
 import dev.workerloader.egress.OutboundHandler;
 import dev.workerloader.sandbox.LoopbackOnlyNetwork;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -26,7 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * thread created the usual way copies that thread's inheritable thread-locals, such as
  * Spring Security's context in {@code MODE_INHERITABLETHREADLOCAL}, and would carry them
  * into every later guest. Host code the guest reaches on those threads (a binding, an
- * outbound handler) must see nothing of any caller.
+ * outbound handler) must see nothing of any caller. On both tiers (issue 16): on the
+ * process tier the outbound handler runs on the application's fetch threads, and a
+ * binding on the caller's own thread.
  *
  * @author Worker Loader team
  */
@@ -45,8 +48,10 @@ class ThreadInheritanceTests {
 		SecurityContextHolder.setStrategyName(SecurityContextHolder.MODE_THREADLOCAL);
 	}
 
-	@Test
-	void hostCodeOnLoaderThreadsSeesNothingOfTheFirstCaller() {
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("dev.workerloader.hostile.Hostile#tiers")
+	void hostCodeOnLoaderThreadsSeesNothingOfTheFirstCaller(String tierName, String[] tier) {
+		boolean process = "process".equals(tierName);
 		SecurityContextHolder.setStrategyName(SecurityContextHolder.MODE_INHERITABLETHREADLOCAL);
 		// The first caller sets both before the loader exists, so every thread it ever
 		// starts, eagerly or lazily, is started from a thread that carries them.
@@ -58,7 +63,7 @@ class ThreadInheritanceTests {
 			throw new SecurityException("the probe handler refuses every request");
 		};
 		Probe probe = new Probe();
-		this.contextRunner.run((context) -> {
+		Hostile.onTier(this.contextRunner, tier).run((context) -> {
 			WorkerLoader loader = context.getBean(WorkerLoader.class);
 			String source = "export default { async run(p, env) { const onSandbox = env.probe.seen();"
 					+ " let onFetch = null; try { await fetch('http://127.0.0.1:9/'); } catch (e) { onFetch = e.message; }"
@@ -72,15 +77,26 @@ class ThreadInheritanceTests {
 					.globalOutbound(handler)
 					.build())) {
 					Object result = worker.getEntrypoint().call("run");
-					assertThat(result).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
-						.first()
-						.asString()
-						.startsWith("worker-loader-sandbox-")
-						// Inherited thread-locals never arrive; the current caller's
-						// security context
-						// does, explicitly propagated (issue 15) - never the first
-						// caller's.
-						.endsWith("|tenant=null|principal=" + caller);
+					if (process) {
+						// On the process tier a binding runs on the caller's own thread
+						// (issue 16): it sees this caller's thread-locals, never the
+						// first caller's.
+						assertThat(result).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+							.first()
+							.asString()
+							.startsWith(Thread.currentThread().getName() + "|")
+							.endsWith("|tenant=tenant-of-" + caller + "|principal=" + caller);
+					}
+					else {
+						assertThat(result).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+							.first()
+							.asString()
+							.startsWith("worker-loader-sandbox-")
+							// Inherited thread-locals never arrive; the current caller's
+							// security context does, explicitly propagated (issue 15) -
+							// never the first caller's.
+							.endsWith("|tenant=null|principal=" + caller);
+					}
 					assertThat(((List<?>) result).get(1)).asString().contains("refused it");
 				}
 			}
