@@ -57,6 +57,16 @@ final class ProcessWorker implements Worker {
 
 	private final Executor executor;
 
+	/**
+	 * How deep a chain of workers calling (or loading) workers from their bindings may go
+	 * on one thread. Each level holds a sandbox thread of its host while its binding
+	 * waits, and a host has at least four.
+	 */
+	static final int MAX_NESTING = 4;
+
+	/** The calls this thread is inside of, each waiting for a binding it runs. */
+	private static final ThreadLocal<int[]> NESTING = ThreadLocal.withInitial(() -> new int[1]);
+
 	private final ReentrantLock lock = new ReentrantLock();
 
 	private volatile boolean closed;
@@ -151,12 +161,14 @@ final class ProcessWorker implements Worker {
 					+ "' was called from one of its own bindings while it runs; a worker cannot wait for itself."
 					+ " Call another worker, or return the work to the caller instead");
 		}
+		int[] depth = checkNesting(this.id, "called");
 		// The same listener events as in-process: observation, metrics, audit, guest
 		// logs.
 		WorkerListener.InvocationScope scope = this.calls.listener()
 			.invocationStarted(new WorkerListener.InvocationStart(this.id, this.policy, this.calls.clientId(),
 					this.calls.codeSha256(), entrypoint, method));
 		long start = System.nanoTime();
+		depth[0]++;
 		this.lock.lock();
 		try {
 			if (this.closed) {
@@ -216,7 +228,28 @@ final class ProcessWorker implements Worker {
 		}
 		finally {
 			this.lock.unlock();
+			depth[0]--;
 		}
+	}
+
+	/**
+	 * Refuses a call or load made from a binding of a chain of workers that is already
+	 * {@link #MAX_NESTING} deep on this thread. Bindings run on the caller's thread on
+	 * this tier, so, unbounded, such a chain grew that thread's stack and the host's
+	 * workers until the host died (CRASHED); in-process the sandbox threads bound it.
+	 * @param id the worker called or loaded
+	 * @param what {@code "called"} or {@code "loaded"}
+	 * @return this thread's nesting counter
+	 */
+	static int[] checkNesting(String id, String what) {
+		int[] depth = NESTING.get();
+		if (depth[0] >= MAX_NESTING) {
+			throw new IllegalStateException("Worker '" + id + "' was " + what + " from a binding of a chain of "
+					+ MAX_NESTING + " workers; on the process tier a chain of workers calling workers from their"
+					+ " bindings may be at most " + MAX_NESTING + " deep. Return the work to the caller instead of"
+					+ " calling the next worker from a binding");
+		}
+		return depth;
 	}
 
 	private static List<LogEntry> logs(JsonNode reply) {

@@ -228,6 +228,7 @@ public final class ProcessWorkerLoader implements WorkerLoader, AutoCloseable {
 	private ProcessWorker loadWorker(String id, WorkerCode code, @Nullable String clientId) {
 		long start = System.nanoTime();
 		try {
+			ProcessWorker.checkNesting(id, "loaded");
 			ProcessWorker worker = doLoad(id, code, clientId);
 			loaded(id, code, clientId, WorkerListener.SUCCESS, null, start);
 			return worker;

@@ -347,15 +347,15 @@ final class WorkerHost {
 	 */
 	private JsonNode await(BlockingQueue<JsonNode> box) throws InterruptedException {
 		while (true) {
-			JsonNode frame = box.poll();
-			if (frame != null && frame != LEAD) {
+			JsonNode frame = poll(box);
+			if (frame != null) {
 				return frame;
 			}
 			if (this.reading.tryLock()) {
 				try {
 					while (true) {
-						frame = box.poll();
-						if (frame != null && frame != LEAD) {
+						frame = poll(box);
+						if (frame != null) {
 							return frame;
 						}
 						if (!isAlive()) {
@@ -384,6 +384,22 @@ final class WorkerHost {
 				return frame;
 			}
 		}
+	}
+
+	/**
+	 * Takes the next frame of {@code box}, skipping the {@code LEAD} tokens before it. A
+	 * nested call (a binding that calls another worker) promotes the outer call's box
+	 * when it stops reading; skipping only one token left the outer reply queued behind
+	 * it while its caller went back to reading the channel, until the host was killed as
+	 * unresponsive.
+	 */
+	private static @Nullable JsonNode poll(BlockingQueue<JsonNode> box) {
+		JsonNode frame;
+		do {
+			frame = box.poll();
+		}
+		while (frame == LEAD);
+		return frame;
 	}
 
 	private void route(JsonNode frame) throws IOException {

@@ -442,6 +442,53 @@ class ProcessWorkerLoaderTests {
 		}
 	}
 
+	@Test
+	void aChainOfWorkersCallingWorkersFromBindingsIsBoundedAndItsAnswerComesBack() {
+		// Bindings run on the caller's thread here: each level loads and calls the next
+		// on that thread. Unbounded, the chain grew until its host died (CRASHED). With
+		// the bound, the first refusal's answer came back up the chain, but the top
+		// reply was queued behind a leader token in its caller's box, and the caller
+		// went back to reading: UNRESPONSIVE. warmUp() starts the host before the first
+		// load, as an application does.
+		try (ProcessWorkerLoader chainLoader = ProcessWorkerLoader.builder()
+			.policies(PolicyResolver.of(WorkerPolicy.of("chain", WorkerLimits.DEFAULTS)
+				.withBindings("*")
+				.withVars(Map.of("REGION", "eu"))
+				.withIsolation(PROCESS)))
+			.hostsPerPool(1)
+			.build()) {
+			chainLoader.warmUp();
+			try (Worker first = chainLink(chainLoader)) {
+				assertThat(first.getEntrypoint().call("run", 0)).asString()
+					.startsWith("stopped at " + (ProcessWorker.MAX_NESTING - 1) + ": ")
+					.contains("may be at most " + ProcessWorker.MAX_NESTING + " deep");
+			}
+			assertThat(chainLoader.restarts().values()).allMatch((count) -> count == 0);
+		}
+	}
+
+	private static Worker chainLink(ProcessWorkerLoader chainLoader) {
+		return chainLoader.load(WorkerCode.builder()
+			.module("agent.js",
+					"export default { run(depth, env) { try { return env.next.call(depth + 1); }"
+							+ " catch (e) { return 'stopped at ' + depth + ': ' + e.message; } } }")
+			.env("next", (Loopback) (depth) -> {
+				try (Worker next = chainLink(chainLoader)) {
+					return next.getEntrypoint().call("run", depth);
+				}
+			}, Loopback.class)
+			.policy("chain")
+			.build());
+	}
+
+	/** A binding that loads and calls the next worker of a chain. */
+	@FunctionalInterface
+	public interface Loopback {
+
+		Object call(int depth);
+
+	}
+
 	private static void awaitStopped(long pid) {
 		Path stat = Path.of("/proc", Long.toString(pid), "stat");
 		// pid (comm) state ...: the state follows the last ')'.
