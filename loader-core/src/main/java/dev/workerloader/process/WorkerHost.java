@@ -287,12 +287,11 @@ final class WorkerHost {
 				}
 				if ("bind".equals(reply.path("t").asString())) {
 					// Time in the application's binding is not the host's: the host's own
-					// watchdog still bounds the worker's wall time.
-					// The binding itself may take no longer than the host may: past that,
-					// this thread is interrupted, as in-process a kill interrupts a
-					// blocking
-					// host call (the host has stopped the worker for its wall time by
-					// then).
+					// watchdog still bounds the worker's wall time. The binding itself
+					// may
+					// take no longer than the host may: past that, this thread is
+					// interrupted, as in-process a kill interrupts a blocking host call
+					// (the host has stopped the worker for its wall time by then).
 					entry.pause();
 					String answer;
 					try {

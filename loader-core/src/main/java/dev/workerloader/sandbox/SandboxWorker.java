@@ -528,16 +528,10 @@ final class SandboxWorker implements Worker {
 			throw withLogs(translate(ex, watch, false));
 		}
 		catch (WorkerException ex) {
-			if (!(ex instanceof WorkerQuotaExceededException)) {
-				// A guest error on the way out of a killed invocation: the kill is the
-				// answer.
-				watch.stop();
-				Kill killed = this.kill.get();
-				if (killed != null) {
-					throw withLogs(quotaException(killed));
-				}
-			}
-			throw withLogs(ex);
+			Kill killed = (ex instanceof WorkerQuotaExceededException) ? null : killedDuring(watch);
+			// A guest error on the way out of a killed invocation: the kill is the
+			// answer.
+			throw withLogs((killed != null) ? quotaException(killed) : ex);
 		}
 		catch (IllegalStateException ex) {
 			// The context was closed under us (close() or a kill while waiting).
@@ -805,11 +799,19 @@ final class SandboxWorker implements Worker {
 	 * closed).
 	 */
 	private void requireNotKilled(Watchdog.Watch watch) {
-		watch.stop();
-		Kill killed = this.kill.get();
+		Kill killed = killedDuring(watch);
 		if (killed != null) {
 			throw quotaException(killed);
 		}
+	}
+
+	/**
+	 * Ends {@code watch} and returns the kill recorded while it ran, if any: after
+	 * {@link Watchdog.Watch#stop()} no kill of it can be recorded any more.
+	 */
+	private @Nullable Kill killedDuring(Watchdog.Watch watch) {
+		watch.stop();
+		return this.kill.get();
 	}
 
 	@Nullable QuotaKind killedBy() {

@@ -328,7 +328,8 @@ final class Watchdog implements AutoCloseable {
 
 		/**
 		 * Records the ordered kill on the worker unless the watch has ended.
-		 * @return whether the kill was recorded by this call
+		 * @return whether the worker now holds a kill (this one, or an earlier one that
+		 * won), so that its invocation is to be answered with it
 		 */
 		synchronized boolean commitKill() {
 			Order ordered = this.order;
