@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Over HTTP: the demo app serving POST /api/agents/run {code, param} with a fresh sandbox per
 # request, against a baseline of a new node process per request (node-baseline.js), both
-# driven by HttpLoad from a second process on loopback at concurrency 1 and 2.
+# driven by HttpLoad from a second process on loopback at concurrency 1 and 2; then the
+# demo app again with never-seen code in every request (issue 18).
 # Usage: benchmarks/http.sh [seconds]   Results: benchmarks/results/http.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,5 +27,9 @@ done
 	for c in 1 2; do
 		"$JAVA_HOME/bin/java" -cp "$CP" dev.workerloader.benchmarks.HttpLoad http://127.0.0.1:18080/api/agents/run "$c" "$SECONDS_PER_RUN" "worker-loader"
 		"$JAVA_HOME/bin/java" -cp "$CP" dev.workerloader.benchmarks.HttpLoad http://127.0.0.1:18090/api/agents/run "$c" "$SECONDS_PER_RUN" "node-per-request"
+	done
+	# Issue 18: every request's code is new to the server (a parse-cache miss each time).
+	for c in 1 2; do
+		"$JAVA_HOME/bin/java" -cp "$CP" dev.workerloader.benchmarks.HttpLoad http://127.0.0.1:18080/api/agents/run "$c" "$SECONDS_PER_RUN" "worker-loader" unique
 	done
 } 2>&1 | tee benchmarks/results/http.txt

@@ -791,12 +791,16 @@
 	});
 
 	// performance.now(): as coarse as Date (js.timer-resolution), from the realm's start.
+	// Issue 18: this and the globals below that build objects or classes are made on first
+	// use, so that a realm's set-up stays small (see RealmBenchmarks).
 	const timeOrigin = dateNow();
-	const performance = {};
-	performance.now = function now() { return dateNow() - timeOrigin; };
-	defineProperty(performance, 'timeOrigin', { value: timeOrigin, enumerable: true });
-	performance.toJSON = function toJSON() { return { timeOrigin }; };
-	defineGlobal('performance', freeze(performance));
+	lazyGlobal('performance', () => {
+		const performance = {};
+		performance.now = function now() { return dateNow() - timeOrigin; };
+		defineProperty(performance, 'timeOrigin', { value: timeOrigin, enumerable: true });
+		performance.toJSON = function toJSON() { return { timeOrigin }; };
+		return freeze(performance);
+	});
 
 	// DOMException with the legacy codes of WebIDL.
 	const domCodes = freeze({ IndexSizeError: 1, HierarchyRequestError: 3, WrongDocumentError: 4,
@@ -806,6 +810,14 @@
 		URLMismatchError: 21, QuotaExceededError: 22, TimeoutError: 23, InvalidNodeTypeError: 24,
 		DataCloneError: 25 });
 
+	let domExceptionClass = null;
+	function domException() {
+		if (domExceptionClass === null) {
+			domExceptionClass = makeDOMException();
+		}
+		return domExceptionClass;
+	}
+	function makeDOMException() {
 	class DOMException extends ErrorCtor {
 		#name;
 		constructor(message, options) {
@@ -827,13 +839,21 @@
 		constant = apply(stringReplace, constant, ['_ERROR', '_ERR']);
 		defineProperty(DOMException, constant, { value: domCodes[name], enumerable: true });
 	}
-	defineGlobal('DOMException', DOMException);
+	return DOMException;
+	}
+	lazyGlobal('DOMException', domException);
 
 	// atob / btoa (forgiving base64, as in HTML).
 	const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-	const B64_VALUES = new Int16Array(128).fill(-1);
-	for (let i = 0; i < 64; i++) {
-		B64_VALUES[apply(charCodeAt, B64, [i])] = i;
+	let b64Values = null;
+	function base64Values() {
+		if (b64Values === null) {
+			b64Values = new Int16Array(128).fill(-1);
+			for (let i = 0; i < 64; i++) {
+				b64Values[apply(charCodeAt, B64, [i])] = i;
+			}
+		}
+		return b64Values;
 	}
 
 	function chunkedString(codes, length) {
@@ -857,7 +877,7 @@
 			const b = i + 1 < n ? apply(charCodeAt, text, [i + 1]) : 0;
 			const c = i + 2 < n ? apply(charCodeAt, text, [i + 2]) : 0;
 			if (a > 255 || b > 255 || c > 255) {
-				throw new DOMException('btoa() was given a character outside of Latin1: encode the text as UTF-8 first',
+				throw new (domException())('btoa() was given a character outside of Latin1: encode the text as UTF-8 first',
 					'InvalidCharacterError');
 			}
 			const triple = (a << 16) | (b << 8) | c;
@@ -876,16 +896,17 @@
 			text = apply(stringReplace, text, [/==?$/, '']);
 		}
 		if (text.length % 4 === 1 || /[^A-Za-z0-9+/]/.test(text)) {
-			throw new DOMException('atob() was given a string that is not correctly base64-encoded',
+			throw new (domException())('atob() was given a string that is not correctly base64-encoded',
 				'InvalidCharacterError');
 		}
 		const n = text.length;
 		const out = new Uint8Array((n * 3) >> 2);
+		const values = base64Values();
 		let o = 0;
 		let buffer = 0;
 		let bits = 0;
 		for (let i = 0; i < n; i++) {
-			buffer = (buffer << 6) | B64_VALUES[apply(charCodeAt, text, [i])];
+			buffer = (buffer << 6) | values[apply(charCodeAt, text, [i])];
 			bits += 6;
 			if (bits >= 8) {
 				bits -= 8;
@@ -1062,7 +1083,7 @@
 					return;
 				}
 				this.#aborted = true;
-				this.#reason = reason === undefined ? new DOMException('This operation was aborted', 'AbortError') : reason;
+				this.#reason = reason === undefined ? new (domException())('This operation was aborted', 'AbortError') : reason;
 				const event = new Event('abort');
 				if (typeof this.onabort === 'function') {
 					try {
@@ -1089,7 +1110,7 @@
 		static timeout(ms) {
 			const signal = new AbortSignal(signalToken);
 			scheduleTimer('AbortSignal.timeout', () => apply(weakMapGet, signalAbort, [signal])(
-				new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms, [], false);
+				new (domException())('The operation was aborted due to timeout', 'TimeoutError')), ms, [], false);
 			return signal;
 		}
 		static any(signals) {
@@ -1129,7 +1150,7 @@
 	const objectToString = Object.prototype.toString;
 
 	function cloneError(message) {
-		return new DOMException(message, 'DataCloneError');
+		return new (domException())(message, 'DataCloneError');
 	}
 
 	defineGlobal('structuredClone', function structuredClone(value, options) {
@@ -1408,6 +1429,14 @@
 		}
 	}
 
+	let textCodecsCache = null;
+	function textCodecs() {
+		if (textCodecsCache === null) {
+			textCodecsCache = makeTextCodecs();
+		}
+		return textCodecsCache;
+	}
+	function makeTextCodecs() {
 	class TextEncoder {
 		get encoding() { return 'utf-8'; }
 		encode(input) { return utf8Encode(input === undefined ? '' : input); }
@@ -1462,8 +1491,10 @@
 			return result;
 		}
 	}
-	defineGlobal('TextEncoder', TextEncoder);
-	defineGlobal('TextDecoder', TextDecoder);
+	return freeze({ TextEncoder, TextDecoder });
+	}
+	lazyGlobal('TextEncoder', () => textCodecs().TextEncoder);
+	lazyGlobal('TextDecoder', () => textCodecs().TextDecoder);
 
 	// crypto: random values, UUIDs, digests and HMAC through one narrow host call that
 	// takes and returns strings (CryptoHost); inputs are capped there and here.
@@ -1482,17 +1513,17 @@
 			return bytes;
 		}
 		if (tag === 'Q') {
-			throw new DOMException(rest, 'QuotaExceededError');
+			throw new (domException())(rest, 'QuotaExceededError');
 		}
 		if (tag === 'N') {
-			throw new DOMException(rest, 'NotSupportedError');
+			throw new (domException())(rest, 'NotSupportedError');
 		}
 		throw new TypeErrorCtor(rest);
 	}
 
 	function latin1(bytes, what) {
 		if (bytes.length > MAX_CRYPTO_INPUT) {
-			throw new DOMException(what + ' was given ' + bytes.length + ' bytes, over the limit of ' + MAX_CRYPTO_INPUT
+			throw new (domException())(what + ' was given ' + bytes.length + ' bytes, over the limit of ' + MAX_CRYPTO_INPUT
 				+ ' bytes of one call. Digest the data in smaller parts.', 'QuotaExceededError');
 		}
 		return chunkedString(bytes, bytes.length);
@@ -1504,6 +1535,17 @@
 		return hasOwn(digestNames, key) ? digestNames[key] : key;
 	}
 
+	// The built-ins are captured now, the objects built on first use.
+	const integerArrays = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
+		BigInt64Array, BigUint64Array];
+	let cryptoCache = null;
+	function cryptoGlobals() {
+		if (cryptoCache === null) {
+			cryptoCache = makeCrypto();
+		}
+		return cryptoCache;
+	}
+	function makeCrypto() {
 	const keyToken = freeze(create(null));
 	const keyBytes = new OwnWeakMap();
 	class CryptoKey {
@@ -1523,17 +1565,17 @@
 	function hmacKey(key, usage) {
 		const bytes = key instanceof CryptoKey ? apply(weakMapGet, keyBytes, [key]) : undefined;
 		if (bytes === undefined || key.algorithm.name !== 'HMAC') {
-			throw new DOMException('The key is not an HMAC key from crypto.subtle.importKey()', 'InvalidAccessError');
+			throw new (domException())('The key is not an HMAC key from crypto.subtle.importKey()', 'InvalidAccessError');
 		}
 		if (apply(Array.prototype.indexOf, key.usages, [usage]) < 0) {
-			throw new DOMException("The key does not allow '" + usage + "'", 'InvalidAccessError');
+			throw new (domException())("The key does not allow '" + usage + "'", 'InvalidAccessError');
 		}
 		return bytes;
 	}
 
 	async function sign(algorithm, key, data) {
 		if (algorithmName(algorithm) !== 'HMAC') {
-			throw new DOMException('Only HMAC signatures are supported', 'NotSupportedError');
+			throw new (domException())('Only HMAC signatures are supported', 'NotSupportedError');
 		}
 		const bytes = hmacKey(key, 'sign');
 		return cryptoReply(cryptoHost('hmac', key.algorithm.hash.name, latin1(bytes, 'crypto.subtle.sign()'),
@@ -1548,11 +1590,11 @@
 		},
 		async importKey(format, keyData, algorithm, extractable, usages) {
 			if (format !== 'raw' || algorithmName(algorithm) !== 'HMAC') {
-				throw new DOMException("Only 'raw' HMAC keys can be imported in this runtime", 'NotSupportedError');
+				throw new (domException())("Only 'raw' HMAC keys can be imported in this runtime", 'NotSupportedError');
 			}
 			const hash = algorithmName(algorithm.hash);
 			if (!hasOwn(digestNames, hash)) {
-				throw new DOMException("Unrecognized HMAC hash '" + hash + "'", 'NotSupportedError');
+				throw new (domException())("Unrecognized HMAC hash '" + hash + "'", 'NotSupportedError');
 			}
 			const bytes = toBytes(keyData, 'crypto.subtle.importKey()');
 			return new CryptoKey(keyToken, freeze({ name: 'HMAC', hash: freeze({ name: hash }), length: bytes.length * 8 }),
@@ -1561,7 +1603,7 @@
 		sign,
 		async verify(algorithm, key, signature, data) {
 			if (algorithmName(algorithm) !== 'HMAC') {
-				throw new DOMException('Only HMAC signatures are supported', 'NotSupportedError');
+				throw new (domException())('Only HMAC signatures are supported', 'NotSupportedError');
 			}
 			const bytes = hmacKey(key, 'verify');
 			const expected = cryptoReply(cryptoHost('hmac', key.algorithm.hash.name, latin1(bytes, 'crypto.subtle.verify()'),
@@ -1575,17 +1617,15 @@
 		},
 		async exportKey(format, key) {
 			if (format !== 'raw' || !(key instanceof CryptoKey) || !key.extractable) {
-				throw new DOMException('The key cannot be exported', 'InvalidAccessError');
+				throw new (domException())('The key cannot be exported', 'InvalidAccessError');
 			}
 			return apply(u8Slice, apply(weakMapGet, keyBytes, [key]), []).buffer;
 		}
 	};
-	const integerArrays = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
-		BigInt64Array, BigUint64Array];
 	const cryptoObject = {
 		getRandomValues(array) {
 			if (!isView(array) || !integerArrays.some((type) => array instanceof type)) {
-				throw new DOMException('getRandomValues() takes an integer typed array', 'TypeMismatchError');
+				throw new (domException())('getRandomValues() takes an integer typed array', 'TypeMismatchError');
 			}
 			const bytes = cryptoReply(cryptoHost('random', array.byteLength));
 			apply(u8Set, new OwnUint8Array(array.buffer, array.byteOffset, array.byteLength), [bytes]);
@@ -1606,8 +1646,10 @@
 		},
 		subtle: freeze(subtle)
 	};
-	defineGlobal('crypto', freeze(cryptoObject));
-	defineGlobal('CryptoKey', CryptoKey);
+	return freeze({ crypto: freeze(cryptoObject), CryptoKey });
+	}
+	lazyGlobal('crypto', () => cryptoGlobals().crypto);
+	lazyGlobal('CryptoKey', () => cryptoGlobals().CryptoKey);
 
 	// Blob and File: bytes held in the sandbox.
 	function blobPartBytes(part) {
@@ -1787,7 +1829,7 @@
 		class TextDecoderStream extends TransformStream {
 			#decoder;
 			constructor(label, options) {
-				const decoder = new TextDecoder(label, options);
+				const decoder = new (textCodecs().TextDecoder)(label, options);
 				super({
 					transform(chunk, controller) {
 						const text = decoder.decode(chunk, { stream: true });

@@ -248,6 +248,36 @@ class WebGlobalsTests {
 	}
 
 	@Test
+	void globalsBuiltOnFirstUseBehaveAsPlainGlobalsAndTheRuntimeKeepsItsOwn() {
+		// Issue 18: crypto, TextEncoder, DOMException, performance and others are built
+		// when first read. Before and after that they behave as data properties, and the
+		// runtime never picks up what the guest put in their place.
+		Object result = run(
+				"""
+						let atobError;
+						try { atob('!'); } catch (e) { atobError = e; }
+						const firstRead = atobError instanceof DOMException && atobError.name === 'InvalidCharacterError';
+						const stable = crypto === globalThis.crypto && crypto.subtle === crypto.subtle && TextEncoder === globalThis.TextEncoder
+						  && performance === performance && DOMException === DOMException;
+						const descriptor = Object.getOwnPropertyDescriptor(globalThis, 'crypto');
+						globalThis.TextDecoder = class { decode() { return 'the guest decoder'; } };
+						globalThis.DOMException = class Fake {};
+						const stream = new Blob(['h\u00e9llo']).stream().pipeThrough(new TextDecoderStream());
+						let text = '';
+						for await (const chunk of stream) { text += chunk; }
+						let btoaError;
+						try { btoa('\u20ac'); } catch (e) { btoaError = e.name + ' ' + (e instanceof globalThis.DOMException); }
+						globalThis.CryptoKey = 'replaced';
+						delete globalThis.performance;
+						return { firstRead, stable, text, btoaError, data: 'value' in descriptor && descriptor.writable && !descriptor.enumerable,
+						  replaced: CryptoKey, deleted: typeof performance, digest: (await crypto.subtle.digest('SHA-256', new TextEncoder().encode('a'))).byteLength,
+						  enumerable: Object.keys(globalThis) };""");
+		assertThat(result).isEqualTo(Map.of("firstRead", true, "stable", true, "text", "h\u00e9llo", "btoaError",
+				"InvalidCharacterError false", "data", true, "replaced", "replaced", "deleted", "undefined", "digest",
+				32, "enumerable", List.of()));
+	}
+
+	@Test
 	void queueMicrotaskRefusesNonFunctions() {
 		assertThatExceptionOfType(WorkerException.class).isThrownBy(() -> run("queueMicrotask(1);"))
 			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("TypeError"));
