@@ -57,12 +57,14 @@
 
 	// Issue 19: every console method of Workers exists and never throws. Labels of
 	// count() and time() are bounded, as is the indentation of group().
+	// Built when the guest first reads it (issue 18), like the other globals below.
 	const dateNow = Date.now;
 	const MAX_LABELS = 1000;
 	const MAX_GROUP_DEPTH = 32;
 	const stringRepeat = String.prototype.repeat;
-	const counters = new Map();
-	const timersByLabel = new Map();
+	function makeConsole() {
+	const counters = new OwnMap();
+	const timersByLabel = new OwnMap();
 	let groupDepth = 0;
 	const console = create(null);
 
@@ -146,9 +148,10 @@
 	for (const quietMethod of ['clear', 'profile', 'profileEnd', 'timeStamp']) {
 		console[quietMethod] = guarded(() => {});
 	}
+	return freeze(console);
+	}
 	// GraalJS-specific global: runtime version details a guest has no use for.
 	delete globalThis.Graal;
-	defineProperty(globalThis, 'console', { value: freeze(console), writable: true, configurable: true, enumerable: false });
 
 	function describeError(error) {
 		let name = 'Error';
@@ -234,7 +237,6 @@
 	// Issue 19: bodies of Request and Response hold text, bytes or a stream: usable
 	// without a network (await new Response(text).json()), binary in fetch().
 	const NULL_BODY_STATUS = freeze({ 101: true, 103: true, 204: true, 205: true, 304: true });
-	const REDIRECT_STATUS = freeze({ 301: true, 302: true, 303: true, 307: true, 308: true });
 
 	function isStream(value) {
 		return loaded.streams !== undefined && value instanceof loaded.streams.ReadableStream;
@@ -319,8 +321,6 @@
 		});
 	}
 
-	const STANDARD_METHODS = freeze({ DELETE: true, GET: true, HEAD: true, OPTIONS: true, POST: true, PUT: true,
-		PATCH: true });
 
 	function absoluteUrl(input) {
 		const text = StringCtor(input && typeof input === 'object' && input.href !== undefined ? input.href : input);
@@ -341,6 +341,9 @@
 		return fetchClassesCache;
 	}
 	function makeFetchClasses() {
+	const STANDARD_METHODS = freeze({ DELETE: true, GET: true, HEAD: true, OPTIONS: true, POST: true, PUT: true,
+		PATCH: true });
+	const REDIRECT_STATUS = freeze({ 301: true, 302: true, 303: true, 307: true, 308: true });
 	class Headers {
 		#map = new OwnMap();
 		constructor(init) {
@@ -614,7 +617,7 @@
 		fetchHost = host;
 		defineGlobal('fetch', fetch);
 		for (const name of ['Headers', 'Request', 'Response']) {
-			lazyGlobal(name, () => fetchClasses()[name]);
+			lazyGlobal(name, 'fetch');
 		}
 	}
 	// ---- end of issue 6 block ------------------------------------------------------------
@@ -628,11 +631,14 @@
 	const bind = (fn) => apply(Function.prototype.bind, fn, [null]);
 	const symbolToPrimitive = Symbol.toPrimitive;
 	const symbolToStringTag = Symbol.toStringTag;
-	const quiet = freeze({ then: true, toJSON: true, constructor: true, valueOf: true, toString: true,
-		inspect: true, asymmetricMatch: true, $$typeof: true, nodeType: true });
 	// env records by Proxy target.
 	const envs = new OwnWeakMap();
 	const OwnArray = Array;
+	// Issue 18: the handler and the bound functions are made in a function of their own,
+	// which the JIT compiles apart from the rest of the set-up.
+	function makeEnvParts() {
+	const quiet = freeze({ then: true, toJSON: true, constructor: true, valueOf: true, toString: true,
+		inspect: true, asymmetricMatch: true, $$typeof: true, nodeType: true });
 	const envToPrimitive = freeze(bind(() => '[object Env]'));
 	const memberToPrimitive = freeze(bind(() => '[object Object]'));
 	const arrayToPrimitive = freeze(bind(() => '[object Array]'));
@@ -676,6 +682,9 @@
 		setPrototypeOf: refuse,
 		preventExtensions: refuse
 	});
+	return { envHandler, memberToPrimitive, arrayToPrimitive };
+	}
+	const envParts = makeEnvParts();
 
 	// An object member of env (data the caller passed), read with env.NAME: a frozen copy
 	// whose properties are getters (bound functions), so that the engine prints
@@ -692,7 +701,7 @@
 			const inner = hide(value[key]);
 			defineProperty(copy, key, { get: bind(() => inner), enumerable: true, configurable: false });
 		}
-		defineProperty(copy, symbolToPrimitive, { value: array ? arrayToPrimitive : memberToPrimitive });
+		defineProperty(copy, symbolToPrimitive, { value: array ? envParts.arrayToPrimitive : envParts.memberToPrimitive });
 		return freeze(copy);
 	}
 
@@ -794,21 +803,15 @@
 	// Issue 18: this and the globals below that build objects or classes are made on first
 	// use, so that a realm's set-up stays small (see RealmBenchmarks).
 	const timeOrigin = dateNow();
-	lazyGlobal('performance', () => {
+	function makePerformance() {
 		const performance = {};
 		performance.now = function now() { return dateNow() - timeOrigin; };
 		defineProperty(performance, 'timeOrigin', { value: timeOrigin, enumerable: true });
 		performance.toJSON = function toJSON() { return { timeOrigin }; };
 		return freeze(performance);
-	});
+	}
 
 	// DOMException with the legacy codes of WebIDL.
-	const domCodes = freeze({ IndexSizeError: 1, HierarchyRequestError: 3, WrongDocumentError: 4,
-		InvalidCharacterError: 5, NoModificationAllowedError: 7, NotFoundError: 8, NotSupportedError: 9,
-		InvalidStateError: 11, SyntaxError: 12, InvalidModificationError: 13, NamespaceError: 14,
-		InvalidAccessError: 15, TypeMismatchError: 17, SecurityError: 18, NetworkError: 19, AbortError: 20,
-		URLMismatchError: 21, QuotaExceededError: 22, TimeoutError: 23, InvalidNodeTypeError: 24,
-		DataCloneError: 25 });
 
 	let domExceptionClass = null;
 	function domException() {
@@ -818,6 +821,12 @@
 		return domExceptionClass;
 	}
 	function makeDOMException() {
+	const domCodes = freeze({ IndexSizeError: 1, HierarchyRequestError: 3, WrongDocumentError: 4,
+		InvalidCharacterError: 5, NoModificationAllowedError: 7, NotFoundError: 8, NotSupportedError: 9,
+		InvalidStateError: 11, SyntaxError: 12, InvalidModificationError: 13, NamespaceError: 14,
+		InvalidAccessError: 15, TypeMismatchError: 17, SecurityError: 18, NetworkError: 19, AbortError: 20,
+		URLMismatchError: 21, QuotaExceededError: 22, TimeoutError: 23, InvalidNodeTypeError: 24,
+		DataCloneError: 25 });
 	class DOMException extends ErrorCtor {
 		#name;
 		constructor(message, options) {
@@ -841,7 +850,6 @@
 	}
 	return DOMException;
 	}
-	lazyGlobal('DOMException', domException);
 
 	// atob / btoa (forgiving base64, as in HTML).
 	const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -932,9 +940,6 @@
 			eventsCache = makeEvents();
 		}
 		return eventsCache;
-	}
-	for (const name of ['Event', 'CustomEvent', 'EventTarget', 'AbortSignal', 'AbortController']) {
-		lazyGlobal(name, () => events()[name]);
 	}
 	function makeEvents() {
 	// Event, CustomEvent, EventTarget.
@@ -1140,11 +1145,28 @@
 
 	// structuredClone: iterative (a deep graph cannot overflow the stack), cycles and
 	// shared references kept; a huge graph costs the invocation's CPU and memory quotas.
-	const typedArrayProto = objectGetPrototypeOf(Uint8Array.prototype);
-	const typedArrayTag = Object.getOwnPropertyDescriptor(typedArrayProto, Symbol.toStringTag).get;
-	const typedArrays = { Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array,
-		Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array };
-	const errorTypes = { Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError };
+	// The built-ins are captured now, the objects built on first use.
+	const integerArrays = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
+		BigInt64Array, BigUint64Array];
+	const floatArrays = [Float32Array, Float64Array];
+	const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+	const errorCtors = [EvalError, ReferenceError, SyntaxError, URIError];
+	let cloneTablesCache = null;
+	function cloneTables() {
+		if (cloneTablesCache === null) {
+			const typedArrayProto = objectGetPrototypeOf(integerArrays[1].prototype);
+			cloneTablesCache = {
+				typedArrayTag: getOwnPropertyDescriptor(typedArrayProto, symbolToStringTag).get,
+				typedArrays: { Int8Array: integerArrays[0], Uint8Array: integerArrays[1], Uint8ClampedArray: integerArrays[2],
+					Int16Array: integerArrays[3], Uint16Array: integerArrays[4], Int32Array: integerArrays[5],
+					Uint32Array: integerArrays[6], BigInt64Array: integerArrays[7], BigUint64Array: integerArrays[8],
+					Float32Array: floatArrays[0], Float64Array: floatArrays[1] },
+				errorTypes: { Error: ErrorCtor, EvalError: errorCtors[0], RangeError: RangeErrorCtor, ReferenceError: errorCtors[1],
+					SyntaxError: errorCtors[2], TypeError: TypeErrorCtor, URIError: errorCtors[3] }
+			};
+		}
+		return cloneTablesCache;
+	}
 	const arrayBufferSlice = ArrayBuffer.prototype.slice;
 	const dateGetTime = Date.prototype.getTime;
 	const objectToString = Object.prototype.toString;
@@ -1185,7 +1207,8 @@
 			} else if (tag === '[object DataView]') {
 				output = new DataView(copy(input.buffer), input.byteOffset, input.byteLength);
 			} else if (ArrayBuffer.isView(input)) {
-				const ctor = typedArrays[apply(typedArrayTag, input, [])];
+				const tables = cloneTables();
+				const ctor = tables.typedArrays[apply(tables.typedArrayTag, input, [])];
 				output = new ctor(copy(input.buffer), input.byteOffset, input.length);
 			} else if (tag === '[object Map]') {
 				output = new OwnMap();
@@ -1194,6 +1217,7 @@
 				output = new Set();
 				fill = 'set';
 			} else if (tag === '[object Error]') {
+				const errorTypes = cloneTables().errorTypes;
 				const ctor = hasOwn(errorTypes, input.name) ? errorTypes[input.name] : ErrorCtor;
 				output = new ctor(input.message);
 				if (typeof input.stack === 'string') {
@@ -1260,13 +1284,13 @@
 		return loaded[name];
 	}
 
-	// A global whose value comes from a library: nothing is loaded until the guest reads it.
-	function lazyGlobal(name, get) {
+	// A global built when the guest first reads it: nothing is made or loaded before.
+	function lazyGlobal(name, group) {
 		defineProperty(globalThis, name, {
 			configurable: true,
 			enumerable: false,
 			get() {
-				const value = get();
+				const value = lazyValue(group, name);
 				defineGlobal(name, value);
 				return value;
 			},
@@ -1274,6 +1298,22 @@
 				defineGlobal(name, value);
 			}
 		});
+	}
+
+	// What a lazy global of a group is.
+	function lazyValue(group, name) {
+		switch (group) {
+			case 'console': return makeConsole();
+			case 'performance': return makePerformance();
+			case 'dom': return domException();
+			case 'events': return events()[name];
+			case 'codecs': return textCodecs()[name];
+			case 'crypto': return cryptoGlobals()[name];
+			case 'blobs': return blobs()[name];
+			case 'fetch': return fetchClasses()[name];
+			case 'textStreams': return makeTextStreams()[name];
+			default: return library(group)[name];
+		}
 	}
 
 	// Bytes of a BufferSource (a copy, so later writes by the guest do not show).
@@ -1493,14 +1533,10 @@
 	}
 	return freeze({ TextEncoder, TextDecoder });
 	}
-	lazyGlobal('TextEncoder', () => textCodecs().TextEncoder);
-	lazyGlobal('TextDecoder', () => textCodecs().TextDecoder);
 
 	// crypto: random values, UUIDs, digests and HMAC through one narrow host call that
 	// takes and returns strings (CryptoHost); inputs are capped there and here.
 	const MAX_CRYPTO_INPUT = 16 * 1024 * 1024;
-	const digestNames = freeze({ 'SHA-1': 'SHA-1', 'SHA1': 'SHA-1', 'SHA-256': 'SHA-256', 'SHA256': 'SHA-256',
-		'SHA-384': 'SHA-384', 'SHA384': 'SHA-384', 'SHA-512': 'SHA-512', 'SHA512': 'SHA-512' });
 
 	function cryptoReply(reply) {
 		const tag = reply[0];
@@ -1521,6 +1557,17 @@
 		throw new TypeErrorCtor(rest);
 	}
 
+	let cryptoCache = null;
+	function cryptoGlobals() {
+		if (cryptoCache === null) {
+			cryptoCache = makeCrypto();
+		}
+		return cryptoCache;
+	}
+	function makeCrypto() {
+	const digestNames = freeze({ 'SHA-1': 'SHA-1', 'SHA1': 'SHA-1', 'SHA-256': 'SHA-256', 'SHA256': 'SHA-256',
+		'SHA-384': 'SHA-384', 'SHA384': 'SHA-384', 'SHA-512': 'SHA-512', 'SHA512': 'SHA-512' });
+
 	function latin1(bytes, what) {
 		if (bytes.length > MAX_CRYPTO_INPUT) {
 			throw new (domException())(what + ' was given ' + bytes.length + ' bytes, over the limit of ' + MAX_CRYPTO_INPUT
@@ -1535,17 +1582,6 @@
 		return hasOwn(digestNames, key) ? digestNames[key] : key;
 	}
 
-	// The built-ins are captured now, the objects built on first use.
-	const integerArrays = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
-		BigInt64Array, BigUint64Array];
-	let cryptoCache = null;
-	function cryptoGlobals() {
-		if (cryptoCache === null) {
-			cryptoCache = makeCrypto();
-		}
-		return cryptoCache;
-	}
-	function makeCrypto() {
 	const keyToken = freeze(create(null));
 	const keyBytes = new OwnWeakMap();
 	class CryptoKey {
@@ -1648,8 +1684,6 @@
 	};
 	return freeze({ crypto: freeze(cryptoObject), CryptoKey });
 	}
-	lazyGlobal('crypto', () => cryptoGlobals().crypto);
-	lazyGlobal('CryptoKey', () => cryptoGlobals().CryptoKey);
 
 	// Blob and File: bytes held in the sandbox.
 	function blobPartBytes(part) {
@@ -1686,9 +1720,6 @@
 			blobsCache = makeBlobs();
 		}
 		return blobsCache;
-	}
-	for (const name of ['Blob', 'File', 'FormData']) {
-		lazyGlobal(name, () => blobs()[name]);
 	}
 	function makeBlobs() {
 	class Blob {
@@ -1781,19 +1812,11 @@
 	}
 
 	// URL and URLSearchParams: whatwg-url, loaded on first use.
-	lazyGlobal('URL', () => library('url').URL);
-	lazyGlobal('URLSearchParams', () => library('url').URLSearchParams);
 	// ---- end of issue 19 bytes block ---------------------------------------------------
 
 	// ---- Issue 19: streams, loaded on first use ----------------------------------------
 	// web-streams-polyfill and fflate are evaluated only when the guest reads one of these
 	// globals (or a body as a stream): a worker that never does pays nothing.
-	for (const name of ['ReadableStream', 'WritableStream', 'TransformStream', 'ByteLengthQueuingStrategy',
-		'CountQueuingStrategy', 'ReadableStreamDefaultReader', 'ReadableStreamBYOBReader', 'WritableStreamDefaultWriter',
-		'ReadableByteStreamController', 'ReadableStreamDefaultController', 'ReadableStreamBYOBRequest',
-		'WritableStreamDefaultController', 'TransformStreamDefaultController']) {
-		lazyGlobal(name, () => library('streams')[name]);
-	}
 
 	let textStreams = null;
 	function makeTextStreams() {
@@ -1903,10 +1926,32 @@
 		textStreams = { TextEncoderStream, TextDecoderStream, CompressionStream, DecompressionStream };
 		return textStreams;
 	}
-	for (const name of ['TextEncoderStream', 'TextDecoderStream', 'CompressionStream', 'DecompressionStream']) {
-		lazyGlobal(name, () => makeTextStreams()[name]);
-	}
 	// ---- end of issue 19 streams block -------------------------------------------------
+
+	// Issue 18: the globals built on first use, as [group, names]. The runtime runs once per
+	// realm; installing them from a table in one loop keeps its code short, so that the JIT
+	// compiles it quickly (straight-line set-up compiled for seconds at each tier).
+	const LAZY_GLOBALS = [
+		'console', 'console',
+		'performance', 'performance',
+		'dom', 'DOMException',
+		'events', 'Event CustomEvent EventTarget AbortSignal AbortController',
+		'codecs', 'TextEncoder TextDecoder',
+		'crypto', 'crypto CryptoKey',
+		'blobs', 'Blob File FormData',
+		'url', 'URL URLSearchParams',
+		'streams', 'ReadableStream WritableStream TransformStream ByteLengthQueuingStrategy CountQueuingStrategy '
+			+ 'ReadableStreamDefaultReader ReadableStreamBYOBReader WritableStreamDefaultWriter '
+			+ 'ReadableByteStreamController ReadableStreamDefaultController ReadableStreamBYOBRequest '
+			+ 'WritableStreamDefaultController TransformStreamDefaultController',
+		'textStreams', 'TextEncoderStream TextDecoderStream CompressionStream DecompressionStream'];
+	const stringSplit = String.prototype.split;
+	for (let i = 0; i < LAZY_GLOBALS.length; i += 2) {
+		const names = apply(stringSplit, LAZY_GLOBALS[i + 1], [' ']);
+		for (let j = 0; j < names.length; j++) {
+			lazyGlobal(names[j], LAZY_GLOBALS[i]);
+		}
+	}
 
 	// ---- Issue 19: entrypoints as on Cloudflare ------------------------------------------
 	const functionToString = Function.prototype.toString;
@@ -2039,7 +2084,7 @@
 			const granted = keys(values);
 			const target = create(null);
 			apply(weakMapSet, envs, [target, { values, granted, workerId, policy }]);
-			return new ProxyCtor(target, envHandler);
+			return new ProxyCtor(target, envParts.envHandler);
 		}
 	});
 
