@@ -29,6 +29,13 @@
 	const MAX_MESSAGE = 4000;
 	const MAX_STACK = 16384;
 
+	// What the runtime builds on first use (issue 18), once per realm, by key.
+	const builtOnce = create(null);
+	function built(key, make) {
+		const value = builtOnce[key];
+		return value !== undefined ? value : (builtOnce[key] = make());
+	}
+
 	function clipText(text, max) {
 		return text.length > max ? apply(stringSlice, text, [0, max]) : text;
 	}
@@ -280,10 +287,10 @@
 		if (init instanceof OwnArrayBuffer || isView(init)) {
 			return [{ bytes: toBytes(init, 'A body') }, null];
 		}
-		if (blobsCache !== null && init instanceof blobsCache.Blob) {
+		if (builtOnce.blobs !== undefined && init instanceof builtOnce.blobs.Blob) {
 			return [{ bytes: blobBytes(init) }, init.type === '' ? null : init.type];
 		}
-		if (blobsCache !== null && init instanceof blobsCache.FormData) {
+		if (builtOnce.blobs !== undefined && init instanceof builtOnce.blobs.FormData) {
 			return multipart(init);
 		}
 		if (loaded.url !== undefined && init instanceof loaded.url.URLSearchParams) {
@@ -333,12 +340,8 @@
 
 	// Issue 19: the classes are built on first use, so that a worker that never touches
 	// them keeps none of their functions.
-	let fetchClassesCache = null;
 	function fetchClasses() {
-		if (fetchClassesCache === null) {
-			fetchClassesCache = makeFetchClasses();
-		}
-		return fetchClassesCache;
+		return built('fetch', makeFetchClasses);
 	}
 	function makeFetchClasses() {
 	const STANDARD_METHODS = freeze({ DELETE: true, GET: true, HEAD: true, OPTIONS: true, POST: true, PUT: true,
@@ -813,12 +816,8 @@
 
 	// DOMException with the legacy codes of WebIDL.
 
-	let domExceptionClass = null;
 	function domException() {
-		if (domExceptionClass === null) {
-			domExceptionClass = makeDOMException();
-		}
-		return domExceptionClass;
+		return built('dom', makeDOMException);
 	}
 	function makeDOMException() {
 	const domCodes = freeze({ IndexSizeError: 1, HierarchyRequestError: 3, WrongDocumentError: 4,
@@ -853,15 +852,14 @@
 
 	// atob / btoa (forgiving base64, as in HTML).
 	const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-	let b64Values = null;
 	function base64Values() {
-		if (b64Values === null) {
-			b64Values = new Int16Array(128).fill(-1);
+		return built('base64', () => {
+			const values = new Int16Array(128).fill(-1);
 			for (let i = 0; i < 64; i++) {
-				b64Values[apply(charCodeAt, B64, [i])] = i;
+				values[apply(charCodeAt, B64, [i])] = i;
 			}
-		}
-		return b64Values;
+			return values;
+		});
 	}
 
 	function chunkedString(codes, length) {
@@ -934,12 +932,8 @@
 	defineGlobal('atob', atob);
 
 	// Event, CustomEvent, EventTarget, AbortController, AbortSignal: built on first use.
-	let eventsCache = null;
 	function events() {
-		if (eventsCache === null) {
-			eventsCache = makeEvents();
-		}
-		return eventsCache;
+		return built('events', makeEvents);
 	}
 	function makeEvents() {
 	// Event, CustomEvent, EventTarget.
@@ -1151,11 +1145,10 @@
 	const floatArrays = [Float32Array, Float64Array];
 	const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 	const errorCtors = [EvalError, ReferenceError, SyntaxError, URIError];
-	let cloneTablesCache = null;
 	function cloneTables() {
-		if (cloneTablesCache === null) {
+		return built('clone', () => {
 			const typedArrayProto = objectGetPrototypeOf(integerArrays[1].prototype);
-			cloneTablesCache = {
+			return {
 				typedArrayTag: getOwnPropertyDescriptor(typedArrayProto, symbolToStringTag).get,
 				typedArrays: { Int8Array: integerArrays[0], Uint8Array: integerArrays[1], Uint8ClampedArray: integerArrays[2],
 					Int16Array: integerArrays[3], Uint16Array: integerArrays[4], Int32Array: integerArrays[5],
@@ -1164,8 +1157,7 @@
 				errorTypes: { Error: ErrorCtor, EvalError: errorCtors[0], RangeError: RangeErrorCtor, ReferenceError: errorCtors[1],
 					SyntaxError: errorCtors[2], TypeError: TypeErrorCtor, URIError: errorCtors[3] }
 			};
-		}
-		return cloneTablesCache;
+		});
 	}
 	const arrayBufferSlice = ArrayBuffer.prototype.slice;
 	const dateGetTime = Date.prototype.getTime;
@@ -1227,7 +1219,7 @@
 				|| tag === '[object BigInt]') {
 				output = Object(input.valueOf());
 			} else if (tag === '[object Promise]' || tag === '[object WeakMap]' || tag === '[object WeakSet]'
-				|| (eventsCache !== null && input instanceof eventsCache.EventTarget)) {
+				|| (builtOnce.events !== undefined && input instanceof builtOnce.events.EventTarget)) {
 				throw cloneError(tag.slice(8, -1) + ' object could not be cloned');
 			} else if (isArray(input)) {
 				output = new OwnArray(input.length);
@@ -1303,8 +1295,8 @@
 	// What a lazy global of a group is.
 	function lazyValue(group, name) {
 		switch (group) {
-			case 'console': return makeConsole();
-			case 'performance': return makePerformance();
+			case 'console': return built('console', makeConsole);
+			case 'performance': return built('performance', makePerformance);
 			case 'dom': return domException();
 			case 'events': return events()[name];
 			case 'codecs': return textCodecs()[name];
@@ -1469,12 +1461,8 @@
 		}
 	}
 
-	let textCodecsCache = null;
 	function textCodecs() {
-		if (textCodecsCache === null) {
-			textCodecsCache = makeTextCodecs();
-		}
-		return textCodecsCache;
+		return built('codecs', makeTextCodecs);
 	}
 	function makeTextCodecs() {
 	class TextEncoder {
@@ -1557,12 +1545,8 @@
 		throw new TypeErrorCtor(rest);
 	}
 
-	let cryptoCache = null;
 	function cryptoGlobals() {
-		if (cryptoCache === null) {
-			cryptoCache = makeCrypto();
-		}
-		return cryptoCache;
+		return built('crypto', makeCrypto);
 	}
 	function makeCrypto() {
 	const digestNames = freeze({ 'SHA-1': 'SHA-1', 'SHA1': 'SHA-1', 'SHA-256': 'SHA-256', 'SHA256': 'SHA-256',
@@ -1687,7 +1671,7 @@
 
 	// Blob and File: bytes held in the sandbox.
 	function blobPartBytes(part) {
-		if (blobsCache !== null && part instanceof blobsCache.Blob) {
+		if (builtOnce.blobs !== undefined && part instanceof builtOnce.blobs.Blob) {
 			return blobBytes(part);
 		}
 		if (part instanceof OwnArrayBuffer || isView(part)) {
@@ -1714,12 +1698,8 @@
 	}
 
 	// Blob, File and FormData: built on first use.
-	let blobsCache = null;
 	function blobs() {
-		if (blobsCache === null) {
-			blobsCache = makeBlobs();
-		}
-		return blobsCache;
+		return built('blobs', makeBlobs);
 	}
 	function makeBlobs() {
 	class Blob {
