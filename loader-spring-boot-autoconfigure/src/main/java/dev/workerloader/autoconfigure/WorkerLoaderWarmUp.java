@@ -42,9 +42,23 @@ public class WorkerLoaderWarmUp implements ApplicationRunner, Ordered {
 		this.maxTime = maxTime;
 	}
 
+	/**
+	 * Warms the loader up.
+	 * @param args the application's arguments (not used)
+	 * @throws IllegalStateException when the GraalJS engine could not start: the instance
+	 * would otherwise report itself ready and fail every request
+	 */
 	@Override
 	public void run(ApplicationArguments args) {
 		this.result = this.loader.warmUp(this.loads, this.maxTime);
+		Throwable failure = this.loader.startupFailure();
+		if (failure != null) {
+			throw new IllegalStateException("The GraalJS engine of the Worker Loader could not start, so the"
+					+ " application does not report itself ready: " + failure.getMessage() + ". Fix the engine"
+					+ " option or runtime named there (often a 'polyglot.*' system property or the JVM flags of the"
+					+ " Graal JIT), or set 'worker-loader.warm-up.enabled=false' to start without a working loader"
+					+ " (its health then reports DOWN).", failure);
+		}
 	}
 
 	/**

@@ -22,6 +22,7 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * The start-up warm-up (issue 18) runs before Spring Boot reports the instance ready, and
@@ -56,6 +57,35 @@ class WorkerLoaderWarmUpTests {
 				assertThat(worker.getEntrypoint().call("run")).isEqualTo("served");
 			}
 		}
+	}
+
+	@Test
+	void anEngineThatCannotStartFailsTheStartUpInsteadOfReportingReady() {
+		// A polyglot option that the engine refuses (read from the system properties
+		// when the engine is built): before, the warm-up logged a warning, readiness
+		// said ACCEPTING_TRAFFIC and every request failed.
+		List<Object> seen = new CopyOnWriteArrayList<>();
+		ApplicationListener<AvailabilityChangeEvent<?>> recorder = (event) -> seen.add(event.getState());
+		String previous = System.setProperty("polyglot.engine.Mode", "not-a-mode");
+		try {
+			assertThatIllegalStateException()
+				.isThrownBy(() -> new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
+					.listeners(recorder)
+					.run("--worker-loader.warm-up.loads=4")
+					.close())
+				.withMessageContaining("The GraalJS engine of the Worker Loader could not start")
+				.withMessageContaining("Mode can be")
+				.withMessageContaining("worker-loader.warm-up.enabled=false");
+		}
+		finally {
+			if (previous != null) {
+				System.setProperty("polyglot.engine.Mode", previous);
+			}
+			else {
+				System.clearProperty("polyglot.engine.Mode");
+			}
+		}
+		assertThat(seen).doesNotContain(ReadinessState.ACCEPTING_TRAFFIC);
 	}
 
 	@Test
