@@ -43,9 +43,20 @@ final class LogSink implements ProxyExecutable {
 		Buffer buffer = this.current;
 		if (buffer != null && arguments.length == 2) {
 			// Redacted before the size limit cuts it: a cut must not leave half a secret.
-			buffer.add(arguments[0].asString(), this.redactor.redact(arguments[1].asString()));
+			buffer.add(level(arguments[0].asString()), this.redactor.redact(arguments[1].asString()));
 		}
 		return null;
+	}
+
+	/**
+	 * One of the console's levels; anything else (the runtime never sends it) is
+	 * {@code log}, so that no level text of the guest's reaches a log line.
+	 */
+	private static String level(String level) {
+		return switch (level) {
+			case "log", "info", "warn", "error", "debug" -> level;
+			default -> "log";
+		};
 	}
 
 	static final class Buffer {

@@ -106,7 +106,11 @@
 		};
 	}
 
-	for (const level of ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'dirxml', 'table']) {
+	// Index loops, not for-of: the console is built after guest code may have replaced the
+	// array iterator.
+	const levels = ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'dirxml', 'table'];
+	for (let i = 0; i < levels.length; i++) {
+		const level = levels[i];
 		const target = level === 'trace' ? 'debug' : (level === 'dir' || level === 'dirxml' || level === 'table') ? 'log' : level;
 		console[level] = guarded((...args) => emit(target, level === 'dir' || level === 'table' ? [args[0]] : args));
 	}
@@ -152,8 +156,9 @@
 	});
 	console.groupCollapsed = console.group;
 	console.groupEnd = guarded(() => { groupDepth = groupDepth > 0 ? groupDepth - 1 : 0; });
-	for (const quietMethod of ['clear', 'profile', 'profileEnd', 'timeStamp']) {
-		console[quietMethod] = guarded(() => {});
+	const quietMethods = ['clear', 'profile', 'profileEnd', 'timeStamp'];
+	for (let i = 0; i < quietMethods.length; i++) {
+		console[quietMethods[i]] = guarded(() => {});
 	}
 	return freeze(console);
 	}

@@ -280,6 +280,26 @@ class WebGlobalsTests {
 	}
 
 	@Test
+	void theConsoleBuiltAfterTheGuestReplacedTheArrayIteratorStillLogsAtItsLevels() {
+		// Issue 18: the console is built on first use, after guest code ran; it must not
+		// take its method names or levels from the guest's built-ins.
+		Invocation invocation = invoke("default", """
+				const original = Array.prototype[Symbol.iterator];
+				Array.prototype[Symbol.iterator] = function* () { yield 'x\\n[error] forged'; };
+				try {
+				  console.log('hello');
+				  console.error('bad');
+				} finally {
+				  Array.prototype[Symbol.iterator] = original;
+				}
+				return Object.keys(console).length;""");
+		assertThat(invocation.value()).isEqualTo(22);
+		assertThat(invocation.logs()).extracting(LogEntry::level, LogEntry::message)
+			.containsExactly(org.assertj.core.groups.Tuple.tuple("log", "hello"),
+					org.assertj.core.groups.Tuple.tuple("error", "bad"));
+	}
+
+	@Test
 	void queueMicrotaskRefusesNonFunctions() {
 		assertThatExceptionOfType(WorkerException.class).isThrownBy(() -> run("queueMicrotask(1);"))
 			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("TypeError"));
