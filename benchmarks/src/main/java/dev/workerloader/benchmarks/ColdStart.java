@@ -108,14 +108,11 @@ public final class ColdStart {
 		}
 	}
 
+	/** HttpLoad's tiny agent: new code for each {@code i}, or always the same. */
 	private static HttpRequest request(URI uri, int i, boolean unique) {
-		String code = unique
-				? "export default { run(p) { let s = " + i
-						+ "; for (let i = 0; i < 100; i++) { s += i; } return { s, p }; } }"
-				: "export default { run(p) { let s = 0; for (let i = 0; i < 100; i++) { s += i; } return { s, p }; } }";
 		return HttpRequest.newBuilder(uri)
 			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString("{\"code\":\"" + code + "\",\"param\":{\"n\":1}}"))
+			.POST(HttpRequest.BodyPublishers.ofString(HttpLoad.body(unique ? i : 0)))
 			.build();
 	}
 

@@ -333,7 +333,6 @@
 		});
 	}
 
-
 	function absoluteUrl(input) {
 		const text = StringCtor(input && typeof input === 'object' && input.href !== undefined ? input.href : input);
 		try {
@@ -820,7 +819,6 @@
 	}
 
 	// DOMException with the legacy codes of WebIDL.
-
 	function domException() {
 		return built('dom', makeDOMException);
 	}
@@ -1308,7 +1306,7 @@
 			case 'crypto': return cryptoGlobals()[name];
 			case 'blobs': return blobs()[name];
 			case 'fetch': return fetchClasses()[name];
-			case 'textStreams': return makeTextStreams()[name];
+			case 'textStreams': return built('textStreams', makeTextStreams)[name];
 			default: return library(group)[name];
 		}
 	}
@@ -1796,18 +1794,13 @@
 
 	}
 
-	// URL and URLSearchParams: whatwg-url, loaded on first use.
 	// ---- end of issue 19 bytes block ---------------------------------------------------
 
 	// ---- Issue 19: streams, loaded on first use ----------------------------------------
 	// web-streams-polyfill and fflate are evaluated only when the guest reads one of these
 	// globals (or a body as a stream): a worker that never does pays nothing.
 
-	let textStreams = null;
 	function makeTextStreams() {
-		if (textStreams !== null) {
-			return textStreams;
-		}
 		const { TransformStream } = library('streams');
 		class TextEncoderStream extends TransformStream {
 			constructor() {
@@ -1908,8 +1901,7 @@
 					'DecompressionStream'));
 			}
 		}
-		textStreams = { TextEncoderStream, TextDecoderStream, CompressionStream, DecompressionStream };
-		return textStreams;
+		return { TextEncoderStream, TextDecoderStream, CompressionStream, DecompressionStream };
 	}
 	// ---- end of issue 19 streams block -------------------------------------------------
 
