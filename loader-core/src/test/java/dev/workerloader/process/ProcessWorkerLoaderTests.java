@@ -95,6 +95,32 @@ class ProcessWorkerLoaderTests {
 	}
 
 	@Test
+	void framesLargerThanTheSocketBufferCrossBothWaysWhileOtherCallsRun() throws Exception {
+		// The host's end of the channel is non-blocking (its reader polls before it
+		// blocks): a frame bigger than the socket's buffer must still arrive whole in
+		// both directions, with other callers' frames in between.
+		String half = "0123456789abcdef".repeat(25 * 1024);
+		try (Worker worker = loader.load(code("isolated", "twice(s) { return s + s; }, small(n) { return n + 1; }"))) {
+			var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+			try {
+				List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+				for (int i = 0; i < 8; i++) {
+					int n = i;
+					results.add(pool
+						.submit(() -> (n % 2 == 0) ? (half + half).equals(worker.getEntrypoint().call("twice", half))
+								: Integer.valueOf(n + 1).equals(worker.getEntrypoint().call("small", n))));
+				}
+				for (var result : results) {
+					assertThat(result.get(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+				}
+			}
+			finally {
+				pool.shutdownNow();
+			}
+		}
+	}
+
+	@Test
 	void guestErrorsArriveTyped() {
 		try (Worker worker = loader.load(code("isolated", "fail() { throw new TypeError('nope'); }"))) {
 			assertThatExceptionOfType(WorkerException.class).isThrownBy(() -> worker.getEntrypoint().call("fail"))
