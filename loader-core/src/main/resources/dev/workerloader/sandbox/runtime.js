@@ -623,9 +623,9 @@
 	function installFetch(host) {
 		fetchHost = host;
 		defineGlobal('fetch', fetch);
-		for (const name of ['Headers', 'Request', 'Response']) {
-			lazyGlobal(name, 'fetch');
-		}
+		lazyGlobal('Headers', 'fetch');
+		lazyGlobal('Request', 'fetch');
+		lazyGlobal('Response', 'fetch');
 	}
 	// ---- end of issue 6 block ------------------------------------------------------------
 
@@ -785,15 +785,16 @@
 		}
 	}
 
-	defineGlobal('setTimeout', function setTimeout(callback, delay, ...args) {
+	// Installed by installGlobals() below, like btoa, atob and structuredClone.
+	function setTimeout(callback, delay, ...args) {
 		return scheduleTimer('setTimeout', callback, delay, args, false);
-	});
-	defineGlobal('setInterval', function setInterval(callback, delay, ...args) {
+	}
+	function setInterval(callback, delay, ...args) {
 		return scheduleTimer('setInterval', callback, delay, args, true);
-	});
-	defineGlobal('clearTimeout', function clearTimeout(id) { cancelTimer(id); });
-	defineGlobal('clearInterval', function clearInterval(id) { cancelTimer(id); });
-	defineGlobal('queueMicrotask', function queueMicrotask(callback) {
+	}
+	function clearTimeout(id) { cancelTimer(id); }
+	function clearInterval(id) { cancelTimer(id); }
+	function queueMicrotask(callback) {
 		if (typeof callback !== 'function') {
 			throw new TypeErrorCtor('queueMicrotask() takes a function');
 		}
@@ -804,7 +805,7 @@
 				reportUncaught('queueMicrotask callback', e);
 			}
 		}]);
-	});
+	}
 
 	// performance.now(): as coarse as Date (js.timer-resolution), from the realm's start.
 	// Issue 18: this and the globals below that build objects or classes are made on first
@@ -897,7 +898,6 @@
 		}
 		return chunkedString(out, o);
 	}
-	defineGlobal('btoa', btoa);
 
 	function base64Bytes(data) {
 		let text = apply(stringReplace, StringCtor(data), [/[\t\n\f\r ]/g, '']);
@@ -932,7 +932,6 @@
 		const bytes = base64Bytes(data);
 		return chunkedString(bytes, bytes.length);
 	}
-	defineGlobal('atob', atob);
 
 	// Event, CustomEvent, EventTarget, AbortController, AbortSignal: built on first use.
 	function events() {
@@ -1170,7 +1169,7 @@
 		return new (domException())(message, 'DataCloneError');
 	}
 
-	defineGlobal('structuredClone', function structuredClone(value, options) {
+	function structuredClone(value, options) {
 		if (options !== undefined && options !== null && options.transfer !== undefined && options.transfer.length > 0) {
 			throw cloneError('structuredClone() cannot transfer objects in this runtime');
 		}
@@ -1257,7 +1256,7 @@
 			}
 		}
 		return result;
-	});
+	}
 	// ---- end of issue 19 globals ---------------------------------------------------------
 
 	// ---- Issue 19: bytes, text, crypto, Blob, File, FormData, lazy libraries -------------
@@ -1905,30 +1904,43 @@
 	}
 	// ---- end of issue 19 streams block -------------------------------------------------
 
-	// Issue 18: the globals built on first use, as [group, names]. The runtime runs once per
-	// realm; installing them from a table in one loop keeps its code short, so that the JIT
-	// compiles it quickly (straight-line set-up compiled for seconds at each tier).
-	const LAZY_GLOBALS = [
-		'console', 'console',
-		'performance', 'performance',
-		'dom', 'DOMException',
-		'events', 'Event CustomEvent EventTarget AbortSignal AbortController',
-		'codecs', 'TextEncoder TextDecoder',
-		'crypto', 'crypto CryptoKey',
-		'blobs', 'Blob File FormData',
-		'url', 'URL URLSearchParams',
-		'streams', 'ReadableStream WritableStream TransformStream ByteLengthQueuingStrategy CountQueuingStrategy '
-			+ 'ReadableStreamDefaultReader ReadableStreamBYOBReader WritableStreamDefaultWriter '
-			+ 'ReadableByteStreamController ReadableStreamDefaultController ReadableStreamBYOBRequest '
-			+ 'WritableStreamDefaultController TransformStreamDefaultController',
-		'textStreams', 'TextEncoderStream TextDecoderStream CompressionStream DecompressionStream'];
-	const stringSplit = String.prototype.split;
-	for (let i = 0; i < LAZY_GLOBALS.length; i += 2) {
-		const names = apply(stringSplit, LAZY_GLOBALS[i + 1], [' ']);
-		for (let j = 0; j < names.length; j++) {
-			lazyGlobal(names[j], LAZY_GLOBALS[i]);
+	// Issue 18: every global of the runtime, installed by one call. The set-up runs once per
+	// realm, and is compiled by the JIT like any hot function: loops in it would count
+	// towards compiling it, which then started after two or three realms and was cancelled
+	// when the helpers it calls were split, after seconds of work on the one compiler
+	// thread; a call site per global made a split per site. So the tables and their loops
+	// live here, and the set-up itself stays short.
+	function installGlobals() {
+		const EAGER_GLOBALS = ['setTimeout', setTimeout, 'setInterval', setInterval, 'clearTimeout', clearTimeout,
+			'clearInterval', clearInterval, 'queueMicrotask', queueMicrotask, 'btoa', btoa, 'atob', atob,
+			'structuredClone', structuredClone];
+		// Built on first use, as group, [names].
+		const LAZY_GLOBALS = [
+			'console', ['console'],
+			'performance', ['performance'],
+			'dom', ['DOMException'],
+			'events', ['Event', 'CustomEvent', 'EventTarget', 'AbortSignal', 'AbortController'],
+			'codecs', ['TextEncoder', 'TextDecoder'],
+			'crypto', ['crypto', 'CryptoKey'],
+			'blobs', ['Blob', 'File', 'FormData'],
+			'url', ['URL', 'URLSearchParams'],
+			'streams', ['ReadableStream', 'WritableStream', 'TransformStream', 'ByteLengthQueuingStrategy',
+				'CountQueuingStrategy', 'ReadableStreamDefaultReader', 'ReadableStreamBYOBReader',
+				'WritableStreamDefaultWriter', 'ReadableByteStreamController', 'ReadableStreamDefaultController',
+				'ReadableStreamBYOBRequest', 'WritableStreamDefaultController', 'TransformStreamDefaultController'],
+			'textStreams', ['TextEncoderStream', 'TextDecoderStream', 'CompressionStream', 'DecompressionStream']
+		];
+		for (let i = 0; i < EAGER_GLOBALS.length; i += 2) {
+			defineGlobal(EAGER_GLOBALS[i], EAGER_GLOBALS[i + 1]);
+		}
+		for (let i = 0; i < LAZY_GLOBALS.length; i += 2) {
+			const names = LAZY_GLOBALS[i + 1];
+			for (let j = 0; j < names.length; j++) {
+				lazyGlobal(names[j], LAZY_GLOBALS[i]);
+			}
 		}
 	}
+	installGlobals();
 
 	// ---- Issue 19: entrypoints as on Cloudflare ------------------------------------------
 	const functionToString = Function.prototype.toString;
