@@ -237,6 +237,7 @@
 	const arrayPush = Array.prototype.push;
 	const arraySort = Array.prototype.sort;
 	const toLower = String.prototype.toLowerCase;
+	const toUpper = String.prototype.toUpperCase;
 	const symbolIterator = Symbol.iterator;
 	const isArray = Array.isArray;
 	const promiseResolve = (value) => OwnPromise.resolve(value);
@@ -488,7 +489,7 @@
 			const options = init || {};
 			const base = input instanceof Request ? input : null;
 			const method = StringCtor(options.method || (base ? base.method : 'GET'));
-			const upper = apply(String.prototype.toUpperCase, method, []);
+			const upper = apply(toUpper, method, []);
 			const normalized = hasOwn(STANDARD_METHODS, upper) ? upper : method;
 			let source;
 			let contentType = null;
@@ -843,13 +844,18 @@
 		get name() { return this.#name; }
 		get code() { return hasOwn(domCodes, this.#name) ? domCodes[this.#name] : 0; }
 	}
-	for (const name of keys(domCodes)) {
-		let constant = '';
-		for (const ch of name) {
-			constant += ch >= 'A' && ch <= 'Z' && constant !== '' ? '_' + ch : apply(String.prototype.toUpperCase, ch, []);
-		}
-		constant = apply(stringReplace, constant, ['_ERROR', '_ERR']);
-		defineProperty(DOMException, constant, { value: domCodes[name], enumerable: true });
+	// The legacy code constants, on the class and its prototype as in WebIDL. Written out:
+	// this runs after guest code may have replaced the iterators or String methods, and
+	// deriving them from the names got URLMismatchError wrong (U_R_L_MISMATCH_ERR).
+	const constants = ['INDEX_SIZE_ERR', 'DOMSTRING_SIZE_ERR', 'HIERARCHY_REQUEST_ERR', 'WRONG_DOCUMENT_ERR',
+		'INVALID_CHARACTER_ERR', 'NO_DATA_ALLOWED_ERR', 'NO_MODIFICATION_ALLOWED_ERR', 'NOT_FOUND_ERR',
+		'NOT_SUPPORTED_ERR', 'INUSE_ATTRIBUTE_ERR', 'INVALID_STATE_ERR', 'SYNTAX_ERR', 'INVALID_MODIFICATION_ERR',
+		'NAMESPACE_ERR', 'INVALID_ACCESS_ERR', 'VALIDATION_ERR', 'TYPE_MISMATCH_ERR', 'SECURITY_ERR', 'NETWORK_ERR',
+		'ABORT_ERR', 'URL_MISMATCH_ERR', 'QUOTA_EXCEEDED_ERR', 'TIMEOUT_ERR', 'INVALID_NODE_TYPE_ERR',
+		'DATA_CLONE_ERR'];
+	for (let i = 0; i < constants.length; i++) {
+		defineProperty(DOMException, constants[i], { value: i + 1, enumerable: true });
+		defineProperty(DOMException.prototype, constants[i], { value: i + 1, enumerable: true });
 	}
 	return DOMException;
 	}
@@ -858,7 +864,11 @@
 	const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 	function base64Values() {
 		return built('base64', () => {
-			const values = new Int16Array(128).fill(-1);
+			// Not fill(): built on first use, after guest code may have replaced it.
+			const values = new Int16Array(128);
+			for (let i = 0; i < 128; i++) {
+				values[i] = -1;
+			}
 			for (let i = 0; i < 64; i++) {
 				values[apply(charCodeAt, B64, [i])] = i;
 			}
@@ -1200,7 +1210,7 @@
 				output = apply(arrayBufferSlice, input, [0]);
 			} else if (tag === '[object DataView]') {
 				output = new DataView(copy(input.buffer), input.byteOffset, input.byteLength);
-			} else if (ArrayBuffer.isView(input)) {
+			} else if (isView(input)) {
 				const tables = cloneTables();
 				const ctor = tables.typedArrays[apply(tables.typedArrayTag, input, [])];
 				output = new ctor(copy(input.buffer), input.byteOffset, input.length);
@@ -1564,7 +1574,7 @@
 
 	function algorithmName(algorithm) {
 		const name = typeof algorithm === 'string' ? algorithm : algorithm && algorithm.name;
-		const key = apply(String.prototype.toUpperCase, StringCtor(name), []);
+		const key = apply(toUpper, StringCtor(name), []);
 		return hasOwn(digestNames, key) ? digestNames[key] : key;
 	}
 
@@ -1644,9 +1654,18 @@
 			return apply(u8Slice, apply(weakMapGet, keyBytes, [key]), []).buffer;
 		}
 	};
+	// An index loop, not integerArrays.some(): the guest may have replaced Array methods.
+	function isIntegerArray(array) {
+		for (let i = 0; i < integerArrays.length; i++) {
+			if (array instanceof integerArrays[i]) {
+				return true;
+			}
+		}
+		return false;
+	}
 	const cryptoObject = {
 		getRandomValues(array) {
-			if (!isView(array) || !integerArrays.some((type) => array instanceof type)) {
+			if (!isView(array) || !isIntegerArray(array)) {
 				throw new (domException())('getRandomValues() takes an integer typed array', 'TypeMismatchError');
 			}
 			const bytes = cryptoReply(cryptoHost('random', array.byteLength));

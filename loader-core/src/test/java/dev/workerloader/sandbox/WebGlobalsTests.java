@@ -300,6 +300,46 @@ class WebGlobalsTests {
 	}
 
 	@Test
+	void domExceptionHasEveryLegacyCodeConstantOnTheClassAndItsInstances() {
+		Object result = run(
+				"""
+						const names = ['INDEX_SIZE_ERR', 'DOMSTRING_SIZE_ERR', 'HIERARCHY_REQUEST_ERR', 'WRONG_DOCUMENT_ERR',
+						  'INVALID_CHARACTER_ERR', 'NO_DATA_ALLOWED_ERR', 'NO_MODIFICATION_ALLOWED_ERR', 'NOT_FOUND_ERR',
+						  'NOT_SUPPORTED_ERR', 'INUSE_ATTRIBUTE_ERR', 'INVALID_STATE_ERR', 'SYNTAX_ERR', 'INVALID_MODIFICATION_ERR',
+						  'NAMESPACE_ERR', 'INVALID_ACCESS_ERR', 'VALIDATION_ERR', 'TYPE_MISMATCH_ERR', 'SECURITY_ERR',
+						  'NETWORK_ERR', 'ABORT_ERR', 'URL_MISMATCH_ERR', 'QUOTA_EXCEEDED_ERR', 'TIMEOUT_ERR',
+						  'INVALID_NODE_TYPE_ERR', 'DATA_CLONE_ERR'];
+						const e = new DOMException('x', 'URLMismatchError');
+						const wrong = names.filter((n, i) => DOMException[n] !== i + 1 || e[n] !== i + 1);
+						let refused = false;
+						try { DOMException.ABORT_ERR = 99; } catch (x) { refused = x instanceof TypeError; }
+						return { wrong, code: e.code, derived: 'U_R_L_MISMATCH_ERR' in DOMException, refused,
+						  fixed: DOMException.ABORT_ERR };""");
+		assertThat(result)
+			.isEqualTo(Map.of("wrong", List.of(), "code", 21, "derived", false, "refused", true, "fixed", 20));
+	}
+
+	@Test
+	void globalsBuiltAfterTheGuestReplacedBuiltInsStillWork() {
+		// Issue 18: DOMException, atob's table and crypto are built on first use, after
+		// guest code ran: none of them may rely on what the guest can replace.
+		Object result = run("""
+				const typed = new Uint16Array([1, 2]);
+				Array.prototype[Symbol.iterator] = function* () { yield 'poisoned'; };
+				String.prototype[Symbol.iterator] = function* () { yield 'poisoned'; };
+				String.prototype.toUpperCase = () => 'POISONED';
+				Object.getPrototypeOf(Int16Array.prototype).fill = function () { return this; };
+				Array.prototype.some = () => false;
+				ArrayBuffer.isView = () => false;
+				const bytes = crypto.getRandomValues(new Uint8Array(4));
+				const clone = structuredClone(typed);
+				return { abort: DOMException.ABORT_ERR, url: DOMException.URL_MISMATCH_ERR, text: atob('aGk='),
+				  random: bytes.length, clone: clone[0] + clone[1], cloned: clone instanceof Uint16Array };""");
+		assertThat(result)
+			.isEqualTo(Map.of("abort", 20, "url", 21, "text", "hi", "random", 4, "clone", 3, "cloned", true));
+	}
+
+	@Test
 	void queueMicrotaskRefusesNonFunctions() {
 		assertThatExceptionOfType(WorkerException.class).isThrownBy(() -> run("queueMicrotask(1);"))
 			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("TypeError"));
